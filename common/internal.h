@@ -1,0 +1,43 @@
+/*
+ * internal.h - helpers shared by the modules of libvifs; not installed.
+ */
+#ifndef VIFS_INTERNAL_H
+#define VIFS_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <vifs/error.h>
+
+/* A growable byte buffer; always NUL-terminated when data != NULL. */
+struct vifs_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define VIFS_BUF_INIT \
+	{ \
+		NULL, 0, 0 \
+	}
+
+/* Makes room for EXTRA more bytes (plus the NUL); VIFS_ENOMEM on failure. */
+int vifs_buf_grow(struct vifs_buf *b, size_t extra);
+/* Appends LEN bytes of P. */
+int vifs_buf_add(struct vifs_buf *b, const void *p, size_t len);
+/* Appends the string S. */
+int vifs_buf_puts(struct vifs_buf *b, const char *s);
+/* Appends one byte. */
+int vifs_buf_putc(struct vifs_buf *b, char c);
+/* Appends formatted text. */
+int vifs_buf_printf(struct vifs_buf *b, const char *fmt, ...) VIFS_PRINTF(2, 3);
+/* Hands the data to the caller (who frees it) and resets B. */
+char *vifs_buf_detach(struct vifs_buf *b, size_t *len);
+/* Frees the data and resets B. */
+void vifs_buf_free(struct vifs_buf *b);
+
+/* strdup/strndup that record VIFS_ENOMEM on failure. */
+char *vifs_strdup(const char *s);
+char *vifs_strndup(const char *s, size_t n);
+
+#endif

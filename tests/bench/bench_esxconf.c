@@ -1,0 +1,419 @@
+/*
+ * bench_esxconf.c - speed and memory of the esx.conf model on a generated
+ * 100 MB file, against a plain memchr line scan of the same bytes.
+ *
+ * Usage: bench_esxconf [MEGABYTES]   (default 100)
+ *
+ * The file is made of the key families of real hosts (/adv/, /device/,
+ * /net/pnic/, /net/vswitch/.../portgroup/..., /system/uuid,
+ * /vmkdevmgr/pci/), in byte order of key as ESXi writes them.  Targets:
+ * parse at least half as fast as the memchr scan; at most 32 bytes per
+ * line of memory beyond the file itself, hash index included.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include <vifs/error.h>
+#include <vifs/esxconf.h>
+
+struct gen {
+	char *buf;
+	size_t len, cap;
+	size_t *keys; /* offset of each key */
+	size_t *klens;
+	size_t nkeys, kcap;
+};
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "bench_esxconf: %s: %s\n", what, vifs_error_last());
+	exit(1);
+}
+
+static void
+put_line(struct gen *g, const char *key, const char *value)
+{
+	size_t kl = strlen(key), vl = strlen(value);
+
+	if (g->len + kl + vl + 8 > g->cap) {
+		g->cap = g->cap * 2 + kl + vl + 8;
+		if ((g->buf = realloc(g->buf, g->cap)) == NULL)
+			die("out of memory");
+	}
+	if (g->nkeys == g->kcap) {
+		g->kcap = g->kcap ? g->kcap * 2 : 4096;
+		g->keys = realloc(g->keys, g->kcap * sizeof(*g->keys));
+		g->klens = realloc(g->klens, g->kcap * sizeof(*g->klens));
+		if (g->keys == NULL || g->klens == NULL)
+			die("out of memory");
+	}
+	g->keys[g->nkeys] = g->len;
+	g->klens[g->nkeys++] = kl;
+	memcpy(g->buf + g->len, key, kl);
+	g->len += kl;
+	memcpy(g->buf + g->len, " = \"", 4);
+	g->len += 4;
+	memcpy(g->buf + g->len, value, vl);
+	g->len += vl;
+	memcpy(g->buf + g->len, "\"\n", 2);
+	g->len += 2;
+}
+
+static uint64_t rng = 0x853c49e6748fea9bULL;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+/* Families in byte order: /adv < /device < /net < /system < /vmkdevmgr. */
+static void
+generate(struct gen *g, size_t target)
+{
+	static const char *const groups[] = { "Cpu", "Disk", "Mem", "Misc",
+		"Net", "Nmp", "Scsi", "UserVars", "VMFS3" };
+	static const char *const pgfields[] = { "name",
+		"securityPolicy/allowPromiscuous", "securityPolicy/forgedTx",
+		"securityPolicy/macChange", "teamPolicy/uplinks[0000]/pnic",
+		"teamPolicy/uplinks[0001]/pnic", "vlanId" };
+	char key[256], val[128];
+	size_t i, j, k, v;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		for (j = 0; j < 200; j++) {
+			snprintf(key, sizeof(key), "/adv/%s/Option%04zu",
+			    groups[i], j);
+			snprintf(val, sizeof(val), "%u", rnd() % 100000);
+			put_line(g, key, val);
+		}
+	}
+	for (i = 0; i < 256; i++) {
+		for (j = 0; j < 32; j += 3) {
+			snprintf(key, sizeof(key),
+			    "/device/%03zu:%02zu.0/owner", i, j);
+			put_line(g, key, rnd() % 8 ? "vmkernel" : "passthru");
+			snprintf(key, sizeof(key),
+			    "/device/%03zu:%02zu.0/vmkname", i, j);
+			snprintf(val, sizeof(val), "vmhba%zu", i * 32 + j);
+			put_line(g, key, val);
+		}
+	}
+	for (i = 0; i < 512; i++) {
+		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/mac", i);
+		snprintf(val, sizeof(val), "00:50:56:%02x:%02x:%02x",
+		    rnd() & 255, rnd() & 255, rnd() & 255);
+		put_line(g, key, val);
+		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/name", i);
+		snprintf(val, sizeof(val), "vmnic%zu", i);
+		put_line(g, key, val);
+	}
+	/* The bulk: port groups of virtual switches, until TARGET. */
+	for (v = 0; v < 10000 && g->len < target; v++) {
+		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/mtu", v);
+		put_line(g, key, "1500");
+		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/name", v);
+		snprintf(val, sizeof(val), "vSwitch%zu", v);
+		put_line(g, key, val);
+		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/numPorts",
+		    v);
+		put_line(g, key, "128");
+		for (j = 0; j < 256 && g->len < target; j++) {
+			for (k = 0; k < 7; k++) {
+				snprintf(key, sizeof(key),
+				    "/net/vswitch/"
+				    "child[%04zu]/portgroup/child[%04zu]/%s",
+				    v, j, pgfields[k]);
+				if (k == 0)
+					snprintf(val, sizeof(val),
+					    "VM Network %zu-%zu", v, j);
+				else if (k < 4)
+					snprintf(val, sizeof(val), "%s",
+					    rnd() % 2 ? "true" : "false");
+				else if (k < 6)
+					snprintf(val, sizeof(val), "vmnic%u",
+					    rnd() % 512);
+				else
+					snprintf(val, sizeof(val), "%u",
+					    rnd() % 4095);
+				put_line(g, key, val);
+			}
+		}
+	}
+	put_line(g, "/system/uuid", "473027ac-5705f21d-6d09-000c2918f3dd");
+	for (i = 0; i < 4096; i++) {
+		snprintf(key, sizeof(key), "/vmkdevmgr/pci/m%08zx/alias",
+		    0x8000 + i);
+		snprintf(val, sizeof(val), "vmnic%zu", i);
+		put_line(g, key, val);
+	}
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Bytes the allocator has handed out. */
+static long long
+heap_used(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	struct mallinfo2 mi = mallinfo2();
+
+	return (long long)(mi.uordblks + mi.hblkhd);
+#else
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (long long)ru.ru_maxrss * 1024;
+#endif
+}
+
+static size_t
+memchr_scan(const char *p, size_t len)
+{
+	const char *end = p + len, *nl;
+	size_t lines = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		lines++;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return lines;
+}
+
+static char *
+key_at(const struct gen *g, size_t i)
+{
+	char *k = malloc(g->klens[i] + 1);
+
+	if (k == NULL)
+		die("out of memory");
+	memcpy(k, g->buf + g->keys[i], g->klens[i]);
+	k[g->klens[i]] = '\0';
+	return k;
+}
+
+#define RUNS 3
+#define LOOKUPS 100000
+#define EDITS 1000
+
+int
+main(int argc, char **argv)
+{
+	struct gen g = { 0 };
+	vifs_esxconf *doc = NULL;
+	size_t target = 100, lines = 0, i, outlen;
+	double t, best_scan = 1e9, best_parse = 1e9, best_take = 1e9;
+	double best_copy = 1e9, t_index, t_get, t_edit;
+	double t_ser, t_ser0, mb;
+	long long before, after_parse, after_index;
+	char **keys, *out, *value;
+	int r, ok = 1;
+
+	if (argc > 1)
+		target = (size_t)strtoul(argv[1], NULL, 10);
+	target *= 1024 * 1024;
+	generate(&g, target);
+	mb = (double)g.len / (1024.0 * 1024.0);
+	for (i = 1; i < g.nkeys; i++) {
+		size_t a = g.klens[i - 1], b = g.klens[i];
+		int c = memcmp(g.buf + g.keys[i - 1], g.buf + g.keys[i],
+		    a < b ? a : b);
+
+		if (c > 0 || (c == 0 && a >= b)) {
+			fprintf(stderr,
+			    "bench_esxconf: generator out of "
+			    "order at key %zu\n",
+			    i);
+			return 1;
+		}
+	}
+	printf("esx.conf: %zu bytes (%.1f MB), %zu lines, keys sorted\n", g.len,
+	    mb, g.nkeys);
+
+	for (r = 0; r < RUNS; r++) {
+		t = now();
+		lines = memchr_scan(g.buf, g.len);
+		t = now() - t;
+		if (t < best_scan)
+			best_scan = t;
+	}
+	if (lines != g.nkeys)
+		die("memchr scan miscounted");
+	keys = malloc(LOOKUPS * sizeof(*keys));
+	if (keys == NULL)
+		die("out of memory");
+	for (i = 0; i < LOOKUPS; i++)
+		keys[i] = key_at(&g, rnd() % g.nkeys);
+	/* What a copy of the input into fresh memory costs alone. */
+	for (r = 0; r < RUNS; r++) {
+		char *copy;
+
+		t = now();
+		if ((copy = malloc(g.len)) == NULL)
+			die("out of memory");
+		memcpy(copy, g.buf, g.len);
+		/* Keep the compiler from dropping the copy. */
+		__asm__ volatile("" : : "r"(copy) : "memory");
+		t = now() - t;
+		free(copy);
+		if (t < best_copy)
+			best_copy = t;
+	}
+	/* vifs_esxconf_parse: copies the input, then indexes it. */
+	for (r = 0; r < RUNS; r++) {
+		t = now();
+		if (vifs_esxconf_parse(&doc, "bench", g.buf, g.len) < 0)
+			die("parse");
+		t = now() - t;
+		vifs_esxconf_free(doc);
+		doc = NULL;
+		if (t < best_parse)
+			best_parse = t;
+	}
+	/* vifs_esxconf_parse_take: indexes bytes already in memory, as
+	 * vifs_esxconf_open does after reading the file. */
+	for (r = 0; r < RUNS; r++) {
+		char *copy;
+
+		vifs_esxconf_free(doc);
+		doc = NULL;
+		before = heap_used();
+		if ((copy = malloc(g.len)) == NULL)
+			die("out of memory");
+		memcpy(copy, g.buf, g.len);
+		t = now();
+		if (vifs_esxconf_parse_take(&doc, "bench", copy, g.len) < 0)
+			die("parse_take");
+		t = now() - t;
+		after_parse = heap_used();
+		if (t < best_take)
+			best_take = t;
+	}
+	if (vifs_esxconf_line_count(doc) != g.nkeys ||
+	    vifs_esxconf_count(doc) != g.nkeys)
+		die("parse miscounted");
+	t = now();
+	if (vifs_esxconf_get(&value, doc, keys[0]) < 0)
+		die("get");
+	t_index = now() - t;
+	after_index = heap_used();
+	free(value);
+	t = now();
+	for (i = 0; i < LOOKUPS; i++) {
+		if (vifs_esxconf_get(&value, doc, keys[i]) < 0)
+			die("get");
+		free(value);
+	}
+	t_get = now() - t;
+	for (i = 0; i < LOOKUPS; i++)
+		free(keys[i]);
+	free(keys);
+
+	t = now();
+	if (vifs_esxconf_serialize(&out, &outlen, doc) < 0)
+		die("serialize");
+	t_ser0 = now() - t;
+	if (outlen != g.len || memcmp(out, g.buf, g.len) != 0)
+		die("unedited serialization differs from the input");
+	free(out);
+
+	t = now();
+	for (i = 0; i < EDITS; i++) {
+		size_t n = rnd() % g.nkeys;
+		char *k = key_at(&g, n), nk[300];
+
+		switch (i % 3) {
+		case 0:
+			if (vifs_esxconf_set(doc, k, "edited") < 0)
+				die("set existing");
+			break;
+		case 1:
+			snprintf(nk, sizeof(nk), "%s/new%zu", k, i);
+			if (vifs_esxconf_set(doc, nk, "new") < 0)
+				die("set new");
+			break;
+		default:
+			/* Random keys may repeat: an earlier unset is fine. */
+			if (vifs_esxconf_unset(doc, k) < 0 &&
+			    vifs_error_last_code() != VIFS_ENOTFOUND)
+				die("unset");
+			break;
+		}
+		free(k);
+	}
+	t_edit = now() - t;
+	t = now();
+	if (vifs_esxconf_serialize(&out, &outlen, doc) < 0)
+		die("serialize");
+	t_ser = now() - t;
+	free(out);
+
+	{
+		double ratio = best_scan / best_take;
+		double per_line = (double)(after_index - before -
+		                      (long long)g.len) /
+		    (double)g.nkeys;
+		double per_line_parse = (double)(after_parse - before -
+		                            (long long)g.len) /
+		    (double)g.nkeys;
+		int p1 = ratio >= 0.5, p2 = per_line <= 32.0;
+
+		printf("memchr line scan     %8.1f ms %8.0f MB/s  "
+		       "(baseline)\n",
+		    best_scan * 1e3, mb / best_scan);
+		printf("copy into fresh heap %8.1f ms %8.0f MB/s  "
+		       "(malloc + memcpy, for reference)\n",
+		    best_copy * 1e3, mb / best_copy);
+		printf("parse (copying)      %8.1f ms %8.0f MB/s  "
+		       "ratio parse/scan %.2f (the copy included)\n",
+		    best_parse * 1e3, mb / best_parse, best_scan / best_parse);
+		printf("parse (bytes taken)  %8.1f ms %8.0f MB/s  "
+		       "ratio parse/scan %.2f (target >= 0.50) %s\n",
+		    best_take * 1e3, mb / best_take, ratio,
+		    p1 ? "PASS" : "MISS");
+		printf("index build (1st get)%8.1f ms\n", t_index * 1e3);
+		printf("%d lookups        %8.1f ms %8.0f ns/lookup\n", LOOKUPS,
+		    t_get * 1e3, t_get * 1e9 / LOOKUPS);
+		printf("%d edits           %8.1f ms %8.1f us/edit "
+		       "(set, set new, unset)\n",
+		    EDITS, t_edit * 1e3, t_edit * 1e6 / EDITS);
+		printf("serialize unedited   %8.1f ms %8.0f MB/s\n",
+		    t_ser0 * 1e3, mb / t_ser0);
+		printf("serialize edited     %8.1f ms %8.0f MB/s\n",
+		    t_ser * 1e3, mb / t_ser);
+		printf("memory after parse   %8.1f B/line beyond the file\n",
+		    per_line_parse);
+		printf("memory with index    %8.1f B/line beyond the file "
+		       "(target <= 32) %s\n",
+		    per_line, p2 ? "PASS" : "MISS");
+		ok = p1 && p2;
+	}
+	vifs_esxconf_free(doc);
+	free(g.buf);
+	free(g.keys);
+	free(g.klens);
+	printf("%s\n", ok ? "PASS" : "MISS");
+	return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * testutil.c - helpers for the cmocka unit tests.
+ */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+const char *
+fixture_path(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("VIFS_FIXTURES");
+
+	if (dir == NULL)
+		fail_msg("VIFS_FIXTURES is not set; run the tests with ctest");
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return path;
+}
+
+char *
+fixture_read(const char *name, size_t *len)
+{
+	const char *path = fixture_path(name);
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long size;
+
+	if (f == NULL)
+		fail_msg("cannot open fixture %s", path);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)size + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+	buf[size] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)size;
+	return buf;
+}
+
+char *
+tmpdir_make(void)
+{
+	char tmpl[] = "/tmp/vifs-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	assert_non_null(d);
+	return strdup(d);
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+tmpdir_remove(char *dir)
+{
+	if (dir == NULL)
+		return;
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+void
+write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}

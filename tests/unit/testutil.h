@@ -1,0 +1,28 @@
+/*
+ * testutil.h - helpers for the cmocka unit tests.
+ */
+#ifndef VIFS_TESTUTIL_H
+#define VIFS_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Path of a file under tests/fixtures (VIFS_FIXTURES); static buffer. */
+const char *fixture_path(const char *name);
+
+/* Reads a fixture into a new NUL-terminated buffer; fails the test if it
+ * cannot.  Caller frees. */
+char *fixture_read(const char *name, size_t *len);
+
+/* Makes a fresh private directory for one test; caller removes it with
+ * tmpdir_remove (recursive). Returns a static-lifetime copy. */
+char *tmpdir_make(void);
+void tmpdir_remove(char *dir);
+
+/* Writes LEN bytes to PATH, failing the test on error. */
+void write_file(const char *path, const void *data, size_t len);
+
+#endif
