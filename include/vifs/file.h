@@ -12,8 +12,9 @@
 /*
  * Reads the whole file PATH ("-" reads standard input) into a new buffer.
  * On success *out holds the bytes plus a terminating NUL that is not counted
- * in *out_len; the caller frees *out with free().  Fails with VIFS_EIO (the
- * message names the file and the reason) or VIFS_ENOMEM.
+ * in *out_len; the caller frees *out with free().  Fails with VIFS_ENOTFOUND
+ * for a missing file, VIFS_EIO for other errors (the message names the file
+ * and the reason) or VIFS_ENOMEM.
  */
 VIFS_EXTERN int vifs_file_read(char **out, size_t *out_len, const char *path);
 
