@@ -30,3 +30,5 @@ run "$vifs" passthru disable --file seed-sample1.esx.conf --dry-run 00:1b.0
 run "$vifs" conf set --file seed-sample1.esx.conf /adv/Misc/HostName 'esx01 "lab"'
 run "$vifs" conf get --file seed-sample1.esx.conf /adv/Misc/HostName
 run "$vifs" conf lint --file seed-sample1.esx.conf
+run "$VIFS_TOP/build/agent/vifs-agent" lspci --dump "$fx/seed-sample1.lspci" \
+    --esxconf seed-sample1.esx.conf
