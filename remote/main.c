@@ -10,13 +10,20 @@
 #include "tool.h"
 
 static const char main_usage[] =
-    "usage: vifs conf     get|set|unset|list|lint --file FILE ...\n"
-    "       vifs passthru list|enable|disable --file FILE ...\n"
+    "usage: vifs [connection options] --get REMOTE LOCAL | --put LOCAL "
+    "REMOTE |\n"
+    "            --dir REMOTE_DIR | --listds [--dc DC] | --rm REMOTE\n"
+    "       vifs conf      get|set|unset|list|lint --file FILE ...\n"
+    "       vifs passthru  list|enable|disable --file FILE ...\n"
+    "       vifs trust     [options] HOST[:PORT]\n"
+    "       vifs credstore [-f FILE] add|remove|list|clear ...\n"
     "       vifs --help | --version\n"
     "\n"
     "vifs edits ESXi host configuration (esx.conf) safely: lossless\n"
-    "structural edits, passthrough changes with safety checks, diffs.\n"
-    "'vifs FAMILY --help' describes each family; man vifs has the rest.\n";
+    "structural edits, passthrough changes with safety checks, diffs; and\n"
+    "moves files to and from ESXi hosts with the options of VMware's vifs.\n"
+    "'vifs --help' lists those options, 'vifs FAMILY --help' describes\n"
+    "each family; man vifs has the rest.\n";
 
 int
 main(int argc, char **argv)
@@ -29,14 +36,13 @@ main(int argc, char **argv)
 		return tool_conf_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "passthru") == 0)
 		return tool_passthru_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(main_usage, stdout);
-		return TOOL_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("vifs %s (libvifs %s)\n", VIFS_VERSION, vifs_version());
-		return TOOL_OK;
-	}
+	if (strcmp(argv[1], "trust") == 0)
+		return tool_trust_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "credstore") == 0)
+		return tool_credstore_main(argc - 1, argv + 1);
+	/* VMware vifs's options, --help and --version included. */
+	if (argv[1][0] == '-')
+		return tool_legacy_main(argc, argv);
 	tool_errorf("unknown command or option '%s'", argv[1]);
 	fputs(main_usage, stderr);
 	return TOOL_USAGE;

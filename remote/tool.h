@@ -49,5 +49,10 @@ int tool_parse_output(enum tool_output *out, const char *arg);
 /* The subcommand families; ARGV[0] is the family name. */
 int tool_conf_main(int argc, char **argv);
 int tool_passthru_main(int argc, char **argv);
+int tool_trust_main(int argc, char **argv);
+int tool_credstore_main(int argc, char **argv);
+
+/* VMware vifs's own options (ARGV[0] is the program); exit status 0 or 1. */
+int tool_legacy_main(int argc, char **argv);
 
 #endif

@@ -1,0 +1,1128 @@
+/*
+ * http.c - HTTPS transfers to one host's file service, on libcurl.
+ *
+ * One easy handle per host, reset and set up again for each request, so
+ * the connection and the TLS session are reused.  Certificate trust runs
+ * in an OpenSSL verify callback installed through CURLOPT_SSL_CTX_FUNCTION:
+ * it records the leaf certificate's thumbprints for messages, then either
+ * compares the leaf with a pinned thumbprint or runs the normal chain
+ * verification.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <vifs/error.h>
+#include <vifs/http.h>
+#include <vifs/trust.h>
+
+#include "internal.h"
+
+#define DEFAULT_CONNECT_MS 15000L
+#define DEFAULT_LOW_SPEED_S 60L
+#define DEFAULT_RETRY_MS 500L
+#define ERRBODY_MAX 512
+
+struct vifs_http {
+	CURL *curl;
+	char *base_url;
+	char *host; /* as in the URL, without port */
+	char *hostport; /* "host:port" */
+	char *username;
+	char *password;
+	char *cookie;
+	char *cacert_file;
+	int insecure;
+	int pinned; /* pin holds a thumbprint to match */
+	struct vifs_thumbprint pin;
+	char pin_source[64]; /* "--thumbprint" or "known_hosts" */
+	long connect_timeout_ms;
+	long low_speed_secs;
+	unsigned get_retries;
+	long retry_base_ms;
+	vifs_http_trace_fn trace;
+	void *trace_payload;
+	vifs_http_progress_fn progress;
+	void *progress_payload;
+
+	/* Per request. */
+	long status;
+	char status_line[256];
+	char errbody[ERRBODY_MAX + 1];
+	size_t errbody_len;
+	char curl_error[CURL_ERROR_SIZE];
+	int tls_refused; /* the verify callback said no */
+	int pin_mismatch;
+	char tls_why[128]; /* why the chain did not verify */
+	char peer_sha1[VIFS_THUMBPRINT_MAX];
+	char peer_sha256[VIFS_THUMBPRINT_MAX];
+	char peer_sha512[VIFS_THUMBPRINT_MAX];
+};
+
+/* Where a response body goes. */
+struct sink {
+	vifs_http *h;
+	int fd; /* file sink, or -1 */
+	struct vifs_buf *buf; /* buffer sink, or NULL */
+	size_t max;
+	int too_big;
+	int write_failed;
+	int write_errno;
+	uint64_t received;
+};
+
+/* Where a request body comes from. */
+struct source {
+	int fd;
+	const char *data;
+	size_t len, off;
+};
+
+int
+vifs_http_global_init(void)
+{
+	static int done;
+	const curl_version_info_data *v;
+
+	if (done)
+		return VIFS_OK;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return vifs_error_set(VIFS_ERROR, "libcurl failed to start");
+	v = curl_version_info(CURLVERSION_NOW);
+	if (v->ssl_version == NULL || strncmp(v->ssl_version, "OpenSSL", 7))
+		return vifs_error_set(VIFS_EUNSUPPORTED,
+		    "libcurl is built "
+		    "with %s; vifs needs its OpenSSL flavour for certificate "
+		    "pinning",
+		    v->ssl_version ? v->ssl_version : "no TLS");
+	done = 1;
+	return VIFS_OK;
+}
+
+static int
+dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src == NULL)
+		return VIFS_OK;
+	if ((*dst = vifs_strdup(src)) == NULL)
+		return VIFS_ENOMEM;
+	return VIFS_OK;
+}
+
+/* Splits "scheme://host[:port]" into host and "host:port". */
+static int
+split_base(vifs_http *h, const char *url)
+{
+	const char *p, *end, *colon;
+	long port = 443;
+	struct vifs_buf b = VIFS_BUF_INIT;
+	int error;
+
+	if (strncmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else if (strncmp(url, "http://", 7) == 0) {
+		p = url + 7;
+		port = 80;
+	} else
+		return vifs_error_set(VIFS_EINVAL, "%s: not an http(s) URL",
+		    url);
+	end = p + strcspn(p, "/?#");
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		return vifs_error_set(VIFS_EINVAL,
+		    "%s: a base URL has no "
+		    "path",
+		    url);
+	if (*p == '[') { /* IPv6 literal */
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+
+		if (rb == NULL)
+			return vifs_error_set(VIFS_EINVAL, "%s: bad host", url);
+		colon = rb[1] == ':' ? rb + 1 : NULL;
+	} else
+		colon = memchr(p, ':', (size_t)(end - p));
+	if (colon != NULL) {
+		char *e;
+
+		errno = 0;
+		port = strtol(colon + 1, &e, 10);
+		if (e != end || port < 1 || port > 65535 || errno)
+			return vifs_error_set(VIFS_EINVAL, "%s: bad port", url);
+	} else
+		colon = end;
+	if (colon == p)
+		return vifs_error_set(VIFS_EINVAL, "%s: no host", url);
+	if ((h->host = vifs_strndup(p, (size_t)(colon - p))) == NULL)
+		return VIFS_ENOMEM;
+	if ((error = vifs_buf_printf(&b, "%s:%ld", h->host, port)) < 0)
+		return error;
+	h->hostport = vifs_buf_detach(&b, NULL);
+	return (h->base_url = vifs_strndup(url, (size_t)(end - url))) ?
+	    VIFS_OK :
+	    VIFS_ENOMEM;
+}
+
+/* Pins the thumbprint the known-hosts file PATH has for this host, if any;
+ * "host:port" is looked up first, then the bare host for port 443. */
+static int
+pin_from_known_hosts(vifs_http *h, const char *path)
+{
+	vifs_known_hosts *kh = NULL;
+	const char *tp = NULL;
+	int error;
+
+	if ((error = vifs_known_hosts_new(&kh)) < 0)
+		return error;
+	if ((error = vifs_known_hosts_load(kh, path)) < 0 ||
+	    (error = vifs_known_hosts_lookup(&tp, kh, h->hostport)) < 0)
+		goto done;
+	if (tp == NULL)
+		goto done;
+	if ((error = vifs_thumbprint_parse(&h->pin, tp)) < 0) {
+		error = vifs_error_set(error, "%s: the entry for %s: %s", path,
+		    h->hostport, vifs_error_last());
+		goto done;
+	}
+	h->pinned = 1;
+	snprintf(h->pin_source, sizeof(h->pin_source), "known_hosts");
+done:
+	vifs_known_hosts_free(kh);
+	return error;
+}
+
+int
+vifs_http_new(vifs_http **out, const struct vifs_http_opts *o)
+{
+	vifs_http *h = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = vifs_http_global_init()) < 0)
+		return error;
+	if (o == NULL || o->base_url == NULL)
+		return vifs_error_set(VIFS_EINVAL, "no base URL");
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	if ((error = split_base(h, o->base_url)) < 0 ||
+	    (error = dup_opt(&h->username, o->username)) < 0 ||
+	    (error = dup_opt(&h->password, o->password)) < 0 ||
+	    (error = dup_opt(&h->cookie, o->cookie)) < 0 ||
+	    (error = dup_opt(&h->cacert_file, o->cacert_file)) < 0)
+		goto fail;
+	h->insecure = o->insecure;
+	if (o->thumbprint != NULL && *o->thumbprint != '\0') {
+		if ((error = vifs_thumbprint_parse(&h->pin, o->thumbprint)) < 0)
+			goto fail;
+		h->pinned = 1;
+		snprintf(h->pin_source, sizeof(h->pin_source), "--thumbprint");
+	} else if (o->known_hosts != NULL &&
+	    (error = pin_from_known_hosts(h, o->known_hosts)) < 0)
+		goto fail;
+	h->connect_timeout_ms = o->connect_timeout_ms > 0 ?
+	    o->connect_timeout_ms :
+	    DEFAULT_CONNECT_MS;
+	h->low_speed_secs = o->low_speed_secs > 0 ? o->low_speed_secs :
+	                                            DEFAULT_LOW_SPEED_S;
+	h->get_retries = o->get_retries;
+	h->retry_base_ms = o->retry_base_ms > 0 ? o->retry_base_ms :
+	                                          DEFAULT_RETRY_MS;
+	h->trace = o->trace;
+	h->trace_payload = o->trace_payload;
+	h->progress = o->progress;
+	h->progress_payload = o->progress_payload;
+	if ((h->curl = curl_easy_init()) == NULL) {
+		error = vifs_error_set(VIFS_ENOMEM, "libcurl: no handle");
+		goto fail;
+	}
+	*out = h;
+	return VIFS_OK;
+fail:
+	vifs_http_free(h);
+	return error;
+}
+
+void
+vifs_http_free(vifs_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->curl)
+		curl_easy_cleanup(h->curl);
+	free(h->base_url);
+	free(h->host);
+	free(h->hostport);
+	free(h->username);
+	if (h->password) {
+		OPENSSL_cleanse(h->password, strlen(h->password));
+		free(h->password);
+	}
+	free(h->cookie);
+	free(h->cacert_file);
+	free(h);
+}
+
+const char *
+vifs_http_hostport(const vifs_http *h)
+{
+	return h->hostport;
+}
+
+long
+vifs_http_last_status(const vifs_http *h)
+{
+	return h->status;
+}
+
+const char *
+vifs_http_last_status_line(const vifs_http *h)
+{
+	return h->status_line;
+}
+
+const char *
+vifs_http_peer_thumbprint(const vifs_http *h, const char *alg)
+{
+	const char *t = NULL;
+
+	if (strcmp(alg, "sha1") == 0)
+		t = h->peer_sha1;
+	else if (strcmp(alg, "sha256") == 0)
+		t = h->peer_sha256;
+	else if (strcmp(alg, "sha512") == 0)
+		t = h->peer_sha512;
+	return t != NULL && *t ? t : NULL;
+}
+
+/* --- TLS ---------------------------------------------------------- */
+
+/* Formats the ALG thumbprint of a DER certificate into BUF, or "". */
+static void
+record(char *buf, size_t size, enum vifs_thumbprint_alg alg,
+    const unsigned char *der, size_t len)
+{
+	struct vifs_thumbprint tp;
+
+	buf[0] = '\0';
+	if (vifs_thumbprint_from_der(&tp, alg, der, len) == 0)
+		vifs_thumbprint_format(buf, size, &tp);
+}
+
+static int
+verify_cb(X509_STORE_CTX *ctx, void *arg)
+{
+	vifs_http *h = arg;
+	X509 *leaf = X509_STORE_CTX_get0_cert(ctx);
+	unsigned char *der = NULL;
+	int der_len, ok;
+
+	if (leaf == NULL) {
+		h->tls_refused = 1;
+		return 0;
+	}
+	der_len = i2d_X509(leaf, &der);
+	if (der_len > 0) {
+		record(h->peer_sha1, sizeof(h->peer_sha1), VIFS_THUMBPRINT_SHA1,
+		    der, (size_t)der_len);
+		record(h->peer_sha256, sizeof(h->peer_sha256),
+		    VIFS_THUMBPRINT_SHA256, der, (size_t)der_len);
+		record(h->peer_sha512, sizeof(h->peer_sha512),
+		    VIFS_THUMBPRINT_SHA512, der, (size_t)der_len);
+	}
+	if (h->insecure) {
+		ok = 1; /* --insecure: thumbprints recorded only */
+	} else if (h->pinned) {
+		struct vifs_thumbprint got;
+
+		ok = der_len > 0 &&
+		    vifs_thumbprint_from_der(&got, h->pin.alg, der,
+		        (size_t)der_len) == 0 &&
+		    vifs_thumbprint_equal(&got, &h->pin);
+		if (!ok) {
+			h->pin_mismatch = 1;
+			X509_STORE_CTX_set_error(ctx,
+			    X509_V_ERR_CERT_SIGNATURE_FAILURE);
+		}
+	} else {
+		ok = X509_verify_cert(ctx) == 1;
+		if (!ok)
+			snprintf(h->tls_why, sizeof(h->tls_why), "%s",
+			    X509_verify_cert_error_string(
+			        X509_STORE_CTX_get_error(ctx)));
+	}
+	OPENSSL_free(der);
+	if (!ok)
+		h->tls_refused = 1;
+	return ok;
+}
+
+static CURLcode
+ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *arg)
+{
+	(void)curl;
+	SSL_CTX_set_cert_verify_callback((SSL_CTX *)ssl_ctx, verify_cb, arg);
+	return CURLE_OK;
+}
+
+/* --- callbacks ---------------------------------------------------- */
+
+static size_t
+header_cb(char *data, size_t size, size_t n, void *arg)
+{
+	vifs_http *h = arg;
+	size_t len = size * n;
+
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		size_t l = len;
+
+		while (l > 0 && (data[l - 1] == '\r' || data[l - 1] == '\n'))
+			l--;
+		if (l >= sizeof(h->status_line))
+			l = sizeof(h->status_line) - 1;
+		memcpy(h->status_line, data, l);
+		h->status_line[l] = '\0';
+		/* It goes into messages: no escape sequences. */
+		for (char *q = h->status_line; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				*q = '?';
+		h->errbody_len = 0;
+	}
+	return len;
+}
+
+static int
+is_success(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+static size_t
+write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	vifs_http *h = s->h;
+	size_t len = size * n;
+	long status = 0;
+
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (!is_success(status)) {
+		/* Keep the start of an error body for the message. */
+		size_t room = ERRBODY_MAX - h->errbody_len;
+
+		if (len < room)
+			room = len;
+		memcpy(h->errbody + h->errbody_len, data, room);
+		h->errbody_len += room;
+		h->errbody[h->errbody_len] = '\0';
+		return len;
+	}
+	s->received += len;
+	if (s->buf != NULL) {
+		if (s->buf->len + len > s->max) {
+			s->too_big = 1;
+			return 0;
+		}
+		if (vifs_buf_add(s->buf, data, len) < 0) {
+			s->write_failed = 1;
+			s->write_errno = ENOMEM;
+			return 0;
+		}
+		return len;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(s->fd, data + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			s->write_failed = 1;
+			s->write_errno = errno;
+			return 0;
+		}
+		off += (size_t)w;
+	}
+	return len;
+}
+
+static size_t
+read_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct source *src = arg;
+	size_t len = size * n;
+
+	if (src->fd < 0) {
+		if (len > src->len - src->off)
+			len = src->len - src->off;
+		memcpy(data, src->data + src->off, len);
+		src->off += len;
+		return len;
+	}
+	for (;;) {
+		ssize_t r = read(src->fd, data, len);
+
+		if (r >= 0)
+			return (size_t)r;
+		if (errno != EINTR)
+			return CURL_READFUNC_ABORT;
+	}
+}
+
+/* Rewinds the request body when a redirect or an authentication
+ * round sends it again. */
+static int
+seek_cb(void *arg, curl_off_t offset, int origin)
+{
+	struct source *src = arg;
+
+	if (origin != SEEK_SET || offset < 0)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (src->fd < 0) {
+		if ((uint64_t)offset > src->len)
+			return CURL_SEEKFUNC_FAIL;
+		src->off = (size_t)offset;
+		return CURL_SEEKFUNC_OK;
+	}
+	if (lseek(src->fd, (off_t)offset, SEEK_SET) < 0)
+		return CURL_SEEKFUNC_FAIL;
+	return CURL_SEEKFUNC_OK;
+}
+
+static int
+xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	vifs_http *h = arg;
+
+	if (h->progress == NULL)
+		return 0;
+	if (ultotal > 0 || ulnow > 0)
+		return h->progress(h->progress_payload, (uint64_t)ulnow,
+		    (uint64_t)ultotal);
+	return h->progress(h->progress_payload, (uint64_t)dlnow,
+	    (uint64_t)dltotal);
+}
+
+/* Emits one trace line, with credentials masked. */
+static void
+trace_line(vifs_http *h, char dir, const char *p, size_t len)
+{
+	static const char *const secret[] = { "authorization:", "cookie:",
+		"set-cookie:", "proxy-authorization:" };
+	struct vifs_buf b = VIFS_BUF_INIT;
+
+	while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n'))
+		len--;
+	if (vifs_buf_printf(&b, "%c ", dir) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+		size_t sl = strlen(secret[i]);
+
+		if (len >= sl && strncasecmp(p, secret[i], sl) == 0) {
+			vifs_buf_add(&b, p, sl);
+			vifs_buf_puts(&b, " (hidden)");
+			goto emit;
+		}
+	}
+	vifs_buf_add(&b, p, len);
+emit:
+	if (b.data != NULL)
+		h->trace(h->trace_payload, b.data);
+	vifs_buf_free(&b);
+}
+
+static int
+debug_cb(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
+{
+	vifs_http *h = arg;
+	char dir;
+
+	(void)curl;
+	switch (type) {
+	case CURLINFO_TEXT:
+		dir = '*';
+		break;
+	case CURLINFO_HEADER_IN:
+		dir = '<';
+		break;
+	case CURLINFO_HEADER_OUT:
+		dir = '>';
+		break;
+	default:
+		return 0; /* bodies are never traced */
+	}
+	while (size > 0) {
+		const char *nl = memchr(data, '\n', size);
+		size_t l = nl ? (size_t)(nl - data) + 1 : size;
+
+		if (l > 1 || (l == 1 && *data != '\n'))
+			trace_line(h, dir, data, l);
+		data += l;
+		size -= l;
+	}
+	return 0;
+}
+
+/* --- requests ----------------------------------------------------- */
+
+enum method { M_GET, M_PUT, M_DELETE, M_HEAD };
+
+static const char *
+method_name(enum method m)
+{
+	switch (m) {
+	case M_GET:
+		return "GET";
+	case M_PUT:
+		return "PUT";
+	case M_DELETE:
+		return "DELETE";
+	case M_HEAD:
+		return "HEAD";
+	}
+	return "?";
+}
+
+static int
+setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
+    struct source *src, struct curl_slist **headers)
+{
+	CURL *c = h->curl;
+	struct vifs_buf url = VIFS_BUF_INIT;
+	int error;
+
+	curl_easy_reset(c);
+	h->status = 0;
+	h->status_line[0] = '\0';
+	h->errbody_len = 0;
+	h->errbody[0] = '\0';
+	h->curl_error[0] = '\0';
+	h->tls_refused = h->pin_mismatch = 0;
+	h->tls_why[0] = '\0';
+	if ((error = vifs_buf_printf(&url, "%s%s%s", h->base_url,
+	         *url_path == '/' ? "" : "/", url_path)) < 0)
+		return error;
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	vifs_buf_free(&url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->curl_error);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "vifs/" VIFS_VERSION);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Some servers (govmomi's simulator) redirect "/folder?..." to
+	 * "/folder/?...".  Credentials go only to the first host, scheme
+	 * and port (libcurl's default), and never from https to http. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+	    strncmp(h->base_url, "https:", 6) == 0 ? "https" : "http,https");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, h->low_speed_secs);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
+	if (h->username != NULL) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, h->username);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+		    h->password ? h->password : "");
+	}
+	if (h->cookie != NULL)
+		curl_easy_setopt(c, CURLOPT_COOKIE, h->cookie);
+	if (h->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		/* A pinned certificate is the identity; its names are not
+		 * checked against the host (ESXi's default certificates
+		 * rarely carry the name the admin uses). */
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST,
+		    h->pinned ? 0L : 2L);
+		if (h->cacert_file != NULL)
+			curl_easy_setopt(c, CURLOPT_CAINFO, h->cacert_file);
+	}
+	/* Our callback also records the thumbprints when insecure. */
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, h);
+	if (h->progress != NULL) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	}
+	if (h->trace != NULL) {
+		curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
+	}
+	switch (m) {
+	case M_GET:
+		break;
+	case M_HEAD:
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		break;
+	case M_DELETE:
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+		break;
+	case M_PUT:
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+		curl_easy_setopt(c, CURLOPT_READDATA, src);
+		curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, seek_cb);
+		curl_easy_setopt(c, CURLOPT_SEEKDATA, src);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+		    (curl_off_t)src->len);
+		*headers = curl_slist_append(*headers,
+		    "Content-Type: application/octet-stream");
+		if (*headers == NULL)
+			return vifs_error_set(VIFS_ENOMEM, "out of memory");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
+		break;
+	}
+	return VIFS_OK;
+}
+
+/*
+ * A short text from the error body for messages: the first line of a plain
+ * body, or the <title> of an HTML page when the status line does not say
+ * the same already; "" when there is nothing useful.  Control characters
+ * become '?', so a server cannot send escape sequences to a terminal.
+ */
+static const char *
+errbody_line(vifs_http *h)
+{
+	char *p = h->errbody, *end;
+	size_t n;
+
+	while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+		p++;
+	if (*p == '<') {
+		char *t = strstr(p, "<title>");
+
+		if (t == NULL)
+			t = strstr(p, "<TITLE>");
+		if (t == NULL)
+			return "";
+		p = t + 7;
+		if ((end = strchr(p, '<')) != NULL)
+			*end = '\0';
+	}
+	n = strcspn(p, "\r\n");
+	p[n] = '\0';
+	for (char *q = p; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
+	if (*p == '\0' || strstr(h->status_line, p) != NULL)
+		return "";
+	return p;
+}
+
+static const char *
+privilege_for(const char *url_path)
+{
+	if (strncmp(url_path, "/host", 5) == 0)
+		return "Host.Config.AdvancedConfig";
+	if (strncmp(url_path, "/tmp", 4) == 0)
+		return "Host.Config.SystemManagement";
+	return "Datastore.Browse and Datastore.FileManagement";
+}
+
+/* Turns the outcome of a request into an error code and message. */
+static int
+outcome(vifs_http *h, enum method m, const char *url_path, CURLcode rc)
+{
+	const char *meth = method_name(m);
+
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->status);
+	if (rc != CURLE_OK) {
+		const char *why = *h->curl_error ? h->curl_error :
+		                                   curl_easy_strerror(rc);
+
+		if (h->tls_refused || rc == CURLE_PEER_FAILED_VERIFICATION) {
+			if (h->pin_mismatch)
+				return vifs_error_set(VIFS_ETLS,
+				    "%s: "
+				    "certificate does not match the pinned "
+				    "thumbprint (%s); host SHA-256 "
+				    "thumbprint %s, SHA-1 %s; if the host's "
+				    "certificate was replaced on purpose: "
+				    "vifs trust %s",
+				    h->hostport, h->pin_source, h->peer_sha256,
+				    h->peer_sha1, h->hostport);
+			return vifs_error_set(VIFS_ETLS,
+			    "%s: certificate "
+			    "not trusted (%s); host SHA-256 thumbprint %s, "
+			    "SHA-1 %s; to trust it: vifs trust %s (or "
+			    "--thumbprint %s)",
+			    h->hostport, *h->tls_why ? h->tls_why : why,
+			    *h->peer_sha256 ? h->peer_sha256 : "unknown",
+			    *h->peer_sha1 ? h->peer_sha1 : "unknown",
+			    h->hostport,
+			    *h->peer_sha256 ? h->peer_sha256 : "...");
+		}
+		switch (rc) {
+		case CURLE_OPERATION_TIMEDOUT:
+			return vifs_error_set(VIFS_ETIMEOUT,
+			    "%s: %s %s: "
+			    "timed out (%s)",
+			    h->hostport, meth, url_path, why);
+		case CURLE_ABORTED_BY_CALLBACK:
+			return vifs_error_set(VIFS_ERROR,
+			    "%s: %s %s: "
+			    "aborted",
+			    h->hostport, meth, url_path);
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CACERT_BADFILE:
+			return vifs_error_set(VIFS_ETLS, "%s: TLS: %s",
+			    h->hostport, why);
+		case CURLE_COULDNT_CONNECT: {
+			long oserr = 0;
+
+			curl_easy_getinfo(h->curl, CURLINFO_OS_ERRNO, &oserr);
+			if (oserr != 0)
+				return vifs_error_set(VIFS_ENET,
+				    "%s: cannot "
+				    "connect: %s",
+				    h->hostport, strerror((int)oserr));
+			return vifs_error_set(VIFS_ENET,
+			    "%s: cannot connect: %s", h->hostport, why);
+		}
+		case CURLE_COULDNT_RESOLVE_HOST:
+			return vifs_error_set(VIFS_ENET,
+			    "%s: unknown host "
+			    "(%s)",
+			    h->hostport, why);
+		default:
+			return vifs_error_set(VIFS_ENET, "%s: %s %s: %s",
+			    h->hostport, meth, url_path, why);
+		}
+	}
+	if (is_success(h->status))
+		return VIFS_OK;
+	switch (h->status) {
+	case 401:
+		return vifs_error_set(VIFS_EAUTH,
+		    "authentication failed for "
+		    "%s@%s",
+		    h->username ? h->username : "(no user)", h->hostport);
+	case 403:
+		return vifs_error_set(VIFS_EPERM,
+		    "%s: permission denied for "
+		    "%s %s: the user needs the privilege %s",
+		    h->hostport, meth, url_path, privilege_for(url_path));
+	case 404:
+		if (m == M_PUT && strncmp(url_path, "/host", 5) == 0)
+			return vifs_error_set(VIFS_ENOTFOUND,
+			    "%s: PUT %s: no such file; files in /host can be "
+			    "replaced but not created",
+			    h->hostport, url_path);
+		if (m == M_PUT)
+			return vifs_error_set(VIFS_ENOTFOUND,
+			    "%s: PUT %s: not found (no such datastore, "
+			    "datacenter or directory)",
+			    h->hostport, url_path);
+		return vifs_error_set(VIFS_ENOTFOUND, "%s: no such file: %s",
+		    h->hostport, url_path);
+	case 405:
+		if (m == M_DELETE)
+			return vifs_error_set(VIFS_EUNSUPPORTED,
+			    "%s: DELETE %s: "
+			    "%s (the file service deletes files only; a "
+			    "directory is deleted through the VIM API)",
+			    h->hostport, url_path,
+			    *h->status_line ? h->status_line : "405");
+		/* FALLTHROUGH */
+	default: {
+		const char *body = errbody_line(h);
+
+		return vifs_error_set(VIFS_EHTTP, "%s: %s %s: %s%s%s",
+		    h->hostport, meth, url_path,
+		    *h->status_line ? h->status_line : "no status line",
+		    *body ? ": " : "", body);
+	}
+	}
+}
+
+static int
+retryable(vifs_http *h, CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return !h->tls_refused;
+	case CURLE_OK:
+		return h->status == 502 || h->status == 503 || h->status == 504;
+	default:
+		return 0;
+	}
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Runs one request; GET and HEAD are retried.  REWIND is called before a
+ * retry to empty the sink.
+ */
+static int
+perform(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
+    struct source *src, int (*rewind)(struct sink *))
+{
+	unsigned attempts = (m == M_GET || m == M_HEAD) ? h->get_retries + 1 :
+	                                                  1;
+	long backoff = h->retry_base_ms;
+	char first[256] = "";
+	unsigned i;
+	int error = 0;
+
+	for (i = 0; i < attempts; i++) {
+		struct curl_slist *headers = NULL;
+		CURLcode rc;
+
+		if (i > 0) {
+			if (h->trace != NULL) {
+				char line[128];
+
+				snprintf(line, sizeof(line),
+				    "* retrying in "
+				    "%ld ms (attempt %u of %u)",
+				    backoff, i + 1, attempts);
+				h->trace(h->trace_payload, line);
+			}
+			sleep_ms(backoff);
+			backoff *= 2;
+			if (rewind != NULL && (error = rewind(sink)) < 0)
+				return error;
+		}
+		if ((error = setup(h, m, url_path, sink, src, &headers)) < 0) {
+			curl_slist_free_all(headers);
+			return error;
+		}
+		sink->received = 0;
+		rc = curl_easy_perform(h->curl);
+		curl_slist_free_all(headers);
+		if (sink->too_big)
+			return vifs_error_set(VIFS_ETOOBIG,
+			    "%s: %s is larger "
+			    "than %zu bytes",
+			    h->hostport, url_path, sink->max);
+		if (sink->write_failed)
+			return vifs_error_set(VIFS_EIO,
+			    "writing the body of "
+			    "%s: %s",
+			    url_path, strerror(sink->write_errno));
+		error = outcome(h, m, url_path, rc);
+		if (error == 0 || !retryable(h, rc))
+			break;
+		/* Bytes already written where they cannot be taken back
+		 * (standard output) rule out a retry. */
+		if (rewind == NULL && sink->received > 0)
+			break;
+		if (i == 0)
+			snprintf(first, sizeof(first), "%s", vifs_error_last());
+	}
+	/* When retries failed differently, the first failure is the news
+	 * ("transfer closed" before "connection refused"). */
+	if (error < 0 && i > 0 && *first != '\0' &&
+	    strcmp(first, vifs_error_last()) != 0) {
+		char last[512];
+
+		snprintf(last, sizeof(last), "%s", vifs_error_last());
+		error = vifs_error_set(error,
+		    "%s (after %u attempts; the "
+		    "first: %s)",
+		    last, i < attempts ? i + 1 : attempts, first);
+	}
+	return error;
+}
+
+static int
+rewind_buf(struct sink *s)
+{
+	s->buf->len = 0;
+	return VIFS_OK;
+}
+
+int
+vifs_http_get_buf(vifs_http *h, const char *url_path, char **out,
+    size_t *out_len, size_t max)
+{
+	struct vifs_buf b = VIFS_BUF_INIT;
+	struct sink s = { h, -1, &b, max ? max : (size_t)1 << 30, 0, 0, 0, 0 };
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	error = perform(h, M_GET, url_path, &s, NULL, rewind_buf);
+	if (error == 0) {
+		*out = vifs_buf_detach(&b, out_len);
+		if (*out == NULL)
+			error = vifs_error_set(VIFS_ENOMEM, "out of memory");
+	}
+	vifs_buf_free(&b);
+	return error;
+}
+
+static int
+rewind_fd(struct sink *s)
+{
+	if (lseek(s->fd, 0, SEEK_SET) != 0 || ftruncate(s->fd, 0) != 0)
+		return vifs_error_set(VIFS_EIO, "rewinding a download: %s",
+		    strerror(errno));
+	return VIFS_OK;
+}
+
+int
+vifs_http_get_file(vifs_http *h, const char *url_path, const char *local_path)
+{
+	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0 };
+	struct vifs_buf tmp = VIFS_BUF_INIT;
+	curl_off_t expected = -1;
+	mode_t mask;
+	int error;
+
+	if (strcmp(local_path, "-") == 0) {
+		s.fd = STDOUT_FILENO;
+		return perform(h, M_GET, url_path, &s, NULL, NULL);
+	}
+	if ((error = vifs_buf_printf(&tmp, "%s.vifs-part-XXXXXX", local_path)) <
+	    0)
+		return error;
+	if ((s.fd = mkstemp(tmp.data)) < 0) {
+		error = vifs_error_set(VIFS_EIO,
+		    "%s: cannot create a "
+		    "temporary file beside it: %s",
+		    local_path, strerror(errno));
+		goto done;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(s.fd, 0666 & ~mask) != 0) {
+		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
+		    strerror(errno));
+		goto done;
+	}
+	if ((error = perform(h, M_GET, url_path, &s, NULL, rewind_fd)) < 0)
+		goto done;
+	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+	    &expected);
+	if (expected >= 0 && (uint64_t)expected != s.received) {
+		error = vifs_error_set(VIFS_ENET,
+		    "%s: %s: received %llu of "
+		    "%lld bytes",
+		    h->hostport, url_path, (unsigned long long)s.received,
+		    (long long)expected);
+		goto done;
+	}
+	if (fsync(s.fd) != 0 || close(s.fd) != 0) {
+		s.fd = -1;
+		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
+		    strerror(errno));
+		goto done;
+	}
+	s.fd = -1;
+	if (rename(tmp.data, local_path) != 0)
+		error = vifs_error_set(VIFS_EIO, "%s: %s", local_path,
+		    strerror(errno));
+done:
+	if (s.fd >= 0)
+		close(s.fd);
+	if (error < 0 && tmp.data != NULL)
+		unlink(tmp.data);
+	vifs_buf_free(&tmp);
+	return error;
+}
+
+int
+vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
+    size_t len)
+{
+	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0 };
+	struct vifs_buf discard = VIFS_BUF_INIT;
+	struct source src = { -1, data, len, 0 };
+	int error;
+
+	s.buf = &discard;
+	s.max = (size_t)1 << 20;
+	error = perform(h, M_PUT, url_path, &s, &src, NULL);
+	vifs_buf_free(&discard);
+	return error;
+}
+
+int
+vifs_http_put_file(vifs_http *h, const char *url_path, const char *local_path)
+{
+	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0 };
+	struct vifs_buf discard = VIFS_BUF_INIT;
+	struct source src = { -1, NULL, 0, 0 };
+	struct stat st;
+	int error;
+
+	if ((src.fd = open(local_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return vifs_error_set(errno == ENOENT ? VIFS_ENOTFOUND :
+		                                        VIFS_EIO,
+		    "%s: %s", local_path, strerror(errno));
+	if (fstat(src.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		error = vifs_error_set(VIFS_EIO, "%s: not a regular file",
+		    local_path);
+		goto done;
+	}
+	src.len = (size_t)st.st_size;
+	s.buf = &discard;
+	s.max = (size_t)1 << 20;
+	error = perform(h, M_PUT, url_path, &s, &src, NULL);
+done:
+	close(src.fd);
+	vifs_buf_free(&discard);
+	return error;
+}
+
+int
+vifs_http_delete(vifs_http *h, const char *url_path)
+{
+	struct vifs_buf discard = VIFS_BUF_INIT;
+	struct sink s = { h, -1, &discard, (size_t)1 << 20, 0, 0, 0, 0 };
+	int error;
+
+	error = perform(h, M_DELETE, url_path, &s, NULL, NULL);
+	vifs_buf_free(&discard);
+	return error;
+}
+
+int
+vifs_http_head(vifs_http *h, const char *url_path, int64_t *size)
+{
+	struct vifs_buf discard = VIFS_BUF_INIT;
+	struct sink s = { h, -1, &discard, (size_t)1 << 20, 0, 0, 0, 0 };
+	curl_off_t len = -1;
+	int error;
+
+	*size = -1;
+	error = perform(h, M_HEAD, url_path, &s, NULL, rewind_buf);
+	if (error == 0) {
+		curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+		    &len);
+		*size = len;
+	}
+	vifs_buf_free(&discard);
+	return error;
+}

@@ -1,0 +1,135 @@
+/*
+ * vifs/http.h - HTTPS transfers to one host's file service (/host, /tmp,
+ * /folder), on libcurl.
+ *
+ * A vifs_http is one host: its base URL, credentials and TLS trust, and a
+ * libcurl handle that is reused, so consecutive requests share the
+ * connection and the TLS session.  Bodies stream: a GET to a file and a
+ * PUT from a file run in constant memory whatever the size.
+ *
+ * TLS is verified by default against the system CAs (or CACERT_FILE).
+ * A pinned thumbprint (THUMBPRINT, or the host's line in KNOWN_HOSTS)
+ * replaces CA verification: the leaf certificate's digest must match it.
+ * INSECURE turns verification off.  On a refused certificate the call
+ * fails with VIFS_ETLS, the message shows the host's SHA-256 and SHA-1
+ * thumbprints, and vifs_http_peer_thumbprint() returns them.
+ *
+ * Status codes become errors: 401 VIFS_EAUTH ("authentication failed for
+ * USER@HOST"), 403 VIFS_EPERM, 404 VIFS_ENOTFOUND, other non-2xx
+ * VIFS_EHTTP with the status line and the first line of the body;
+ * connection failures VIFS_ENET, timeouts VIFS_ETIMEOUT.
+ */
+#ifndef VIFS_HTTP_H
+#define VIFS_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vifs/common.h>
+
+typedef struct vifs_http vifs_http;
+
+/*
+ * Called with each line of a --verbose trace (request and status lines,
+ * headers, TLS notes).  Authorization and Cookie values are masked before
+ * a line gets here.
+ */
+typedef void (*vifs_http_trace_fn)(void *payload, const char *line);
+
+/*
+ * Called during a transfer with the bytes done and the total (0 when
+ * unknown); return non-zero to abort the transfer (VIFS_ERROR).
+ */
+typedef int (
+    *vifs_http_progress_fn)(void *payload, uint64_t done, uint64_t total);
+
+struct vifs_http_opts {
+	const char *base_url; /* "https://host[:port]"; required */
+	const char *username; /* HTTP Basic credentials, or NULL */
+	const char *password;
+	const char *cookie; /* "name=value" sent with every request */
+	const char *cacert_file; /* PEM CA bundle instead of the system's */
+	const char *thumbprint; /* pinned SHA-1/256/512, colons optional */
+	const char *known_hosts; /* file of "host[:port] thumbprint" lines */
+	int insecure; /* no certificate verification at all */
+	long connect_timeout_ms; /* 0: 15000 */
+	long low_speed_secs; /* abort when under 1 byte/s this long;
+				  * 0: 60 */
+	unsigned get_retries; /* GET retries on connection errors and
+				  * 502/503/504, with back-off; PUT never
+				  * retries.  Use VIFS_HTTP_RETRIES_DEFAULT
+				  * (2) or a count */
+	long retry_base_ms; /* first back-off; 0: 500 */
+	vifs_http_trace_fn trace;
+	void *trace_payload;
+	vifs_http_progress_fn progress;
+	void *progress_payload;
+};
+
+#define VIFS_HTTP_RETRIES_DEFAULT 2u
+
+/*
+ * Makes a host from OPTS (strings are copied).  Fails with VIFS_EINVAL for
+ * a base URL that is not http(s)://host[:port] or a malformed thumbprint.
+ * Free with vifs_http_free().
+ */
+VIFS_EXTERN int vifs_http_new(vifs_http **out,
+    const struct vifs_http_opts *opts);
+VIFS_EXTERN void vifs_http_free(vifs_http *h);
+
+/* "host:port" of H (port 443 or 80 filled in); borrowed. */
+VIFS_EXTERN const char *vifs_http_hostport(const vifs_http *h);
+
+/*
+ * GET URL_PATH ("/host/esx.conf?..."; already percent-encoded, e.g. by
+ * vifs_remotepath_url) into LOCAL_PATH.  The body goes to a temporary file
+ * beside LOCAL_PATH that is renamed over it only when the transfer is
+ * complete and its length matches Content-Length; on any failure
+ * LOCAL_PATH is untouched and the temporary file removed.  LOCAL_PATH "-"
+ * writes to standard output (no such guarantee there).
+ */
+VIFS_EXTERN int vifs_http_get_file(vifs_http *h, const char *url_path,
+    const char *local_path);
+
+/*
+ * GET URL_PATH into a new buffer *out of *out_len bytes (NUL-terminated;
+ * free with free()).  Fails with VIFS_ETOOBIG past MAX bytes (0: 1 GiB).
+ */
+VIFS_EXTERN int vifs_http_get_buf(vifs_http *h, const char *url_path,
+    char **out, size_t *out_len, size_t max);
+
+/* PUT the file LOCAL_PATH to URL_PATH, streamed, never retried. */
+VIFS_EXTERN int vifs_http_put_file(vifs_http *h, const char *url_path,
+    const char *local_path);
+
+/* PUT LEN bytes of DATA to URL_PATH, never retried. */
+VIFS_EXTERN int vifs_http_put_buf(vifs_http *h, const char *url_path,
+    const void *data, size_t len);
+
+/* DELETE URL_PATH. */
+VIFS_EXTERN int vifs_http_delete(vifs_http *h, const char *url_path);
+
+/* HEAD URL_PATH; *size gets Content-Length or -1 when unknown. */
+VIFS_EXTERN int vifs_http_head(vifs_http *h, const char *url_path,
+    int64_t *size);
+
+/* Status code of the last response, 0 when there was none. */
+VIFS_EXTERN long vifs_http_last_status(const vifs_http *h);
+
+/* Status line of the last response ("HTTP/1.1 404 Not Found"), or "". */
+VIFS_EXTERN const char *vifs_http_last_status_line(const vifs_http *h);
+
+/*
+ * Thumbprint of the certificate the host presented on the last TLS
+ * handshake, upper-case hex with colons; ALG is "sha1", "sha256" or
+ * "sha512".  NULL when no certificate was seen.  Borrowed until the next
+ * request.
+ */
+VIFS_EXTERN const char *vifs_http_peer_thumbprint(const vifs_http *h,
+    const char *alg);
+
+/* Initialises libcurl once for the process; call before threads exist.
+ * vifs_http_new() calls it too. */
+VIFS_EXTERN int vifs_http_global_init(void);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * opts.h - the command line of VMware's vifs and of the vSphere CLI's
+ * connection options, parsed as that tool does (PROTOCOL.md §1):
+ * case-sensitive, no abbreviations, "--name value", "--name=value" and
+ * "-name value" for long names, single letters for vifs's short forms,
+ * and one left-over argument taken as the positional destination path.
+ */
+#ifndef VIFS_TOOL_OPTS_H
+#define VIFS_TOOL_OPTS_H
+
+#include <stdio.h>
+
+/* Connection options, shared by the legacy mode and the subcommands. */
+struct conn_opts {
+	const char *config;
+	const char *protocol;
+	const char *server;
+	const char *portnumber;
+	const char *servicepath;
+	const char *url;
+	const char *username;
+	const char *password;
+	const char *credstore;
+	const char *sessionfile;
+	const char *savesessionfile;
+	const char *cacertsfile;
+	const char *thumbprint;
+	const char *known_hosts;
+	const char *verbose; /* level text, "" when given bare */
+	const char *encoding;
+	const char *passthroughauthpackage;
+	const char *timeout; /* seconds a transfer may stall */
+	int passthroughauth;
+	int insecure;
+	int verbose_given;
+};
+
+/* vifs's own options. */
+struct legacy_opts {
+	struct conn_opts conn;
+	const char *copy, *move, *rm, *mkdir, *rmdir, *dir, *put, *get, *dc;
+	const char *positional; /* the one left-over argument */
+	const char *output; /* --output text|xml (an extension) */
+	int force, listdc, listds, help, version;
+};
+
+/*
+ * Parses ARGV (ARGV[0] is the program) into *o.  On a bad option prints
+ * vifs-style messages and returns -1; 0 otherwise.  Connection options
+ * alone are accepted by parse_conn_option() for the subcommands: it
+ * returns the number of ARGV elements used (1 or 2), 0 when ARGV[0] is
+ * not a connection option, -1 on error (message printed).
+ */
+int legacy_parse(struct legacy_opts *o, int argc, char **argv);
+int parse_conn_option(struct conn_opts *c, int argc, char **argv);
+
+/* Prints the --help text of the legacy options, VILib's layout. */
+void legacy_usage(FILE *f);
+
+/* Fills unset connection options from VI_* environment variables. */
+void conn_from_env(struct conn_opts *c);
+
+/*
+ * Fills unset connection options from a source of VI_* settings: GET
+ * returns the value of a variable name or NULL.  Values are borrowed: they
+ * must outlive C.  conn_from_env() is conn_fill() over getenv().
+ */
+typedef const char *(*conn_get_fn)(const char *name, void *arg);
+void conn_fill(struct conn_opts *c, conn_get_fn get, void *arg);
+
+#endif
