@@ -1502,53 +1502,7 @@ test_large_file(void **state)
 static xmlDocPtr
 xml_valid(const char *xml, size_t len, const char *schema)
 {
-	char path[1024];
-	const char *src = getenv("VIFS_SRCDIR");
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr s;
-	xmlDocPtr d;
-
-	assert_non_null(src);
-	snprintf(path, sizeof(path), "%s/docs/schemas/%s", src, schema);
-	d = xmlReadMemory(xml, (int)len, "out.xml", NULL, XML_PARSE_NONET);
-	assert_non_null(d);
-	pc = xmlSchemaNewParserCtxt(path);
-	assert_non_null(pc);
-	s = xmlSchemaParse(pc);
-	assert_non_null(s);
-	vc = xmlSchemaNewValidCtxt(s);
-	assert_non_null(vc);
-	assert_int_equal(xmlSchemaValidateDoc(vc, d), 0);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(s);
-	xmlSchemaFreeParserCtxt(pc);
-	return d;
-}
-
-static xmlNodePtr
-nth_elem(xmlNodePtr parent, int n)
-{
-	xmlNodePtr c;
-
-	for (c = parent->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && n-- == 0)
-			return c;
-	return NULL;
-}
-
-static void
-assert_prop(xmlNodePtr n, const char *name, const char *want)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-
-	if (want == NULL) {
-		assert_null(v);
-		return;
-	}
-	assert_non_null(v);
-	assert_string_equal((const char *)v, want);
-	xmlFree(v);
+	return xml_validate(xml, len, schema);
 }
 
 static void
@@ -1571,45 +1525,45 @@ test_xml_list(void **state)
 	d = xml_valid(xml, len, "esxconf.xsd");
 	root = xmlDocGetRootElement(d);
 	assert_string_equal((const char *)root->name, "esxconf");
-	assert_prop(root, "file", "test.conf");
-	assert_prop(root, "prefix", NULL);
-	e = nth_elem(root, 0);
-	assert_prop(e, "line", "2");
-	assert_prop(e, "key", "/a");
-	assert_prop(e, "quoted", "true");
-	assert_prop(e, "encoding", NULL);
+	xml_assert_prop(root, "file", "test.conf");
+	xml_assert_prop(root, "prefix", NULL);
+	e = xml_nth_elem(root, 0);
+	xml_assert_prop(e, "line", "2");
+	xml_assert_prop(e, "key", "/a");
+	xml_assert_prop(e, "quoted", "true");
+	xml_assert_prop(e, "encoding", NULL);
 	text = xmlNodeGetContent(e);
 	assert_string_equal((const char *)text, "x\"y");
 	xmlFree(text);
-	e = nth_elem(root, 1);
-	assert_prop(e, "quoted", "false");
-	e = nth_elem(root, 2);
-	assert_prop(e, "encoding", "hex");
+	e = xml_nth_elem(root, 1);
+	xml_assert_prop(e, "quoted", "false");
+	e = xml_nth_elem(root, 2);
+	xml_assert_prop(e, "encoding", "hex");
 	text = xmlNodeGetContent(e);
 	assert_string_equal((const char *)text, "63746C017F");
 	xmlFree(text);
-	e = nth_elem(root, 3);
-	assert_prop(e, "key", "2FFF");
-	assert_prop(e, "key-encoding", "hex");
-	assert_prop(e, "encoding", NULL);
+	e = xml_nth_elem(root, 3);
+	xml_assert_prop(e, "key", "2FFF");
+	xml_assert_prop(e, "key-encoding", "hex");
+	xml_assert_prop(e, "encoding", NULL);
 	text = xmlNodeGetContent(e);
 	assert_string_equal((const char *)text, "\xc3\xa9t\xc3\xa9");
 	xmlFree(text);
-	e = nth_elem(root, 4);
-	assert_prop(e, "encoding", "hex");
-	e = nth_elem(root, 5);
-	assert_prop(e, "line", "8");
-	assert_prop(e, "key", "/e");
-	assert_null(nth_elem(root, 6));
+	e = xml_nth_elem(root, 4);
+	xml_assert_prop(e, "encoding", "hex");
+	e = xml_nth_elem(root, 5);
+	xml_assert_prop(e, "line", "8");
+	xml_assert_prop(e, "key", "/e");
+	assert_null(xml_nth_elem(root, 6));
 	xmlFreeDoc(d);
 	free(xml);
 
 	assert_int_equal(vifs_esxconf_to_xml(&xml, &len, doc, "/c"), 0);
 	d = xml_valid(xml, len, "esxconf.xsd");
 	root = xmlDocGetRootElement(d);
-	assert_prop(root, "prefix", "/c");
-	assert_non_null(nth_elem(root, 0));
-	assert_null(nth_elem(root, 1));
+	xml_assert_prop(root, "prefix", "/c");
+	assert_non_null(xml_nth_elem(root, 0));
+	assert_null(xml_nth_elem(root, 1));
 	xmlFreeDoc(d);
 	free(xml);
 	vifs_esxconf_free(doc);
@@ -1619,9 +1573,9 @@ test_xml_list(void **state)
 	assert_int_equal(vifs_esxconf_to_xml(&xml, &len, doc, NULL), 0);
 	d = xml_valid(xml, len, "esxconf.xsd");
 	root = xmlDocGetRootElement(d);
-	assert_prop(root, "file", "610162");
-	assert_prop(root, "file-encoding", "hex");
-	assert_null(nth_elem(root, 0));
+	xml_assert_prop(root, "file", "610162");
+	xml_assert_prop(root, "file-encoding", "hex");
+	assert_null(xml_nth_elem(root, 0));
 	xmlFreeDoc(d);
 	free(xml);
 	vifs_esxconf_free(doc);

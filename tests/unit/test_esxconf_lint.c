@@ -406,53 +406,7 @@ test_hostile(void **state)
 static xmlDocPtr
 xml_valid(const char *xml, size_t len)
 {
-	char path[1024];
-	const char *src = getenv("VIFS_SRCDIR");
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr s;
-	xmlDocPtr d;
-
-	assert_non_null(src);
-	snprintf(path, sizeof(path), "%s/docs/schemas/lint.xsd", src);
-	d = xmlReadMemory(xml, (int)len, "lint.xml", NULL, XML_PARSE_NONET);
-	assert_non_null(d);
-	pc = xmlSchemaNewParserCtxt(path);
-	assert_non_null(pc);
-	s = xmlSchemaParse(pc);
-	assert_non_null(s);
-	vc = xmlSchemaNewValidCtxt(s);
-	assert_non_null(vc);
-	assert_int_equal(xmlSchemaValidateDoc(vc, d), 0);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(s);
-	xmlSchemaFreeParserCtxt(pc);
-	return d;
-}
-
-static xmlNodePtr
-nth_elem(xmlNodePtr parent, int n)
-{
-	xmlNodePtr c;
-
-	for (c = parent->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && n-- == 0)
-			return c;
-	return NULL;
-}
-
-static void
-assert_prop(xmlNodePtr n, const char *name, const char *want)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-
-	if (want == NULL) {
-		assert_null(v);
-		return;
-	}
-	assert_non_null(v);
-	assert_string_equal((const char *)v, want);
-	xmlFree(v);
+	return xml_validate(xml, len, "lint.xsd");
 }
 
 static void
@@ -471,18 +425,18 @@ test_xml(void **state)
 	d = xml_valid(xml, xlen);
 	root = xmlDocGetRootElement(d);
 	assert_string_equal((const char *)root->name, "lint");
-	assert_prop(root, "file", "host1:esx.conf");
-	assert_prop(root, "errors", "2");
-	assert_prop(root, "warnings", "0");
-	f = nth_elem(root, 1);
+	xml_assert_prop(root, "file", "host1:esx.conf");
+	xml_assert_prop(root, "errors", "2");
+	xml_assert_prop(root, "warnings", "0");
+	f = xml_nth_elem(root, 1);
 	assert_non_null(f);
-	assert_prop(f, "line", "3");
-	assert_prop(f, "rule", "unknown-component");
-	assert_prop(f, "severity", "error");
+	xml_assert_prop(f, "line", "3");
+	xml_assert_prop(f, "rule", "unknown-component");
+	xml_assert_prop(f, "severity", "error");
 	text = xmlNodeGetContent(f);
 	assert_non_null(strstr((const char *)text, "did you mean /device"));
 	xmlFree(text);
-	assert_null(nth_elem(root, 2));
+	assert_null(xml_nth_elem(root, 2));
 	xmlFreeDoc(d);
 	free(xml);
 	vifs_lint_free(l);
@@ -493,13 +447,13 @@ test_xml(void **state)
 	assert_int_equal(vifs_lint_to_xml(&xml, &xlen, l, "\xff<x>"), 0);
 	d = xml_valid(xml, xlen);
 	root = xmlDocGetRootElement(d);
-	assert_prop(root, "errors", "0");
-	assert_prop(root, "warnings", "2");
-	assert_prop(root, "file", "FF3C783E");
-	assert_prop(root, "file-encoding", "hex");
-	f = nth_elem(root, 1);
-	assert_prop(f, "severity", "warning");
-	assert_prop(f, "rule", "bad-escape");
+	xml_assert_prop(root, "errors", "0");
+	xml_assert_prop(root, "warnings", "2");
+	xml_assert_prop(root, "file", "FF3C783E");
+	xml_assert_prop(root, "file-encoding", "hex");
+	f = xml_nth_elem(root, 1);
+	xml_assert_prop(f, "severity", "warning");
+	xml_assert_prop(f, "rule", "bad-escape");
 	xmlFreeDoc(d);
 	free(xml);
 	vifs_lint_free(l);
@@ -509,8 +463,8 @@ test_xml(void **state)
 	assert_int_equal(vifs_lint_to_xml(&xml, &xlen, l, NULL), 0);
 	d = xml_valid(xml, xlen);
 	root = xmlDocGetRootElement(d);
-	assert_prop(root, "file", "esx.conf");
-	assert_null(nth_elem(root, 0));
+	xml_assert_prop(root, "file", "esx.conf");
+	assert_null(xml_nth_elem(root, 0));
 	xmlFreeDoc(d);
 	free(xml);
 	vifs_lint_free(l);

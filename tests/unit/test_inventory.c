@@ -538,25 +538,7 @@ write_xml(const vifs_inventory *inv, size_t *len)
 static void
 validate(const char *xml, size_t len)
 {
-	char path[4096];
-	const char *src = getenv("VIFS_SRCDIR");
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaPtr schema;
-	xmlSchemaValidCtxtPtr vc;
-	xmlDocPtr doc;
-
-	assert_non_null(src);
-	snprintf(path, sizeof(path), "%s/docs/schemas/inventory.xsd", src);
-	assert_non_null(pc = xmlSchemaNewParserCtxt(path));
-	assert_non_null(schema = xmlSchemaParse(pc));
-	assert_non_null(vc = xmlSchemaNewValidCtxt(schema));
-	assert_non_null(doc = xmlReadMemory(xml, (int)len, "inventory.xml",
-	                    NULL, XML_PARSE_NONET));
-	assert_int_equal(xmlSchemaValidateDoc(vc, doc), 0);
-	xmlFreeDoc(doc);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pc);
+	xmlFreeDoc(xml_validate(xml, len, "inventory.xsd"));
 }
 
 static void

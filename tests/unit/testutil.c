@@ -7,6 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
 #include "testutil.h"
 
 const char *
@@ -80,4 +84,57 @@ write_file(const char *path, const void *data, size_t len)
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
+}
+
+void *
+xml_validate(const char *xml, size_t len, const char *schema)
+{
+	char path[4096];
+	const char *src = getenv("VIFS_SRCDIR");
+	xmlSchemaParserCtxtPtr pc;
+	xmlSchemaValidCtxtPtr vc;
+	xmlSchemaPtr s;
+	xmlDocPtr d;
+
+	if (src == NULL)
+		fail_msg("VIFS_SRCDIR is not set; run the tests with ctest");
+	snprintf(path, sizeof(path), "%s/docs/schemas/%s", src, schema);
+	d = xmlReadMemory(xml, (int)len, schema, NULL, XML_PARSE_NONET);
+	assert_non_null(d);
+	pc = xmlSchemaNewParserCtxt(path);
+	assert_non_null(pc);
+	s = xmlSchemaParse(pc);
+	assert_non_null(s);
+	vc = xmlSchemaNewValidCtxt(s);
+	assert_non_null(vc);
+	assert_int_equal(xmlSchemaValidateDoc(vc, d), 0);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(s);
+	xmlSchemaFreeParserCtxt(pc);
+	return d;
+}
+
+void *
+xml_nth_elem(void *parent, int n)
+{
+	xmlNodePtr c;
+
+	for (c = ((xmlNodePtr)parent)->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && n-- == 0)
+			return c;
+	return NULL;
+}
+
+void
+xml_assert_prop(void *node, const char *name, const char *want)
+{
+	xmlChar *v = xmlGetProp((xmlNodePtr)node, (const xmlChar *)name);
+
+	if (want == NULL) {
+		assert_null(v);
+		return;
+	}
+	assert_non_null(v);
+	assert_string_equal((const char *)v, want);
+	xmlFree(v);
 }

@@ -22,6 +22,19 @@ char *fixture_read(const char *name, size_t *len);
 char *tmpdir_make(void);
 void tmpdir_remove(char *dir);
 
+/*
+ * Parses LEN bytes of XML and validates them against docs/schemas/SCHEMA
+ * (under VIFS_SRCDIR), failing the test on any error.  Returns the parsed
+ * document (an xmlDocPtr; the caller frees it with xmlFreeDoc).
+ */
+void *xml_validate(const char *xml, size_t len, const char *schema);
+
+/* The Nth (0-based) element child of PARENT (an xmlNodePtr), or NULL. */
+void *xml_nth_elem(void *parent, int n);
+
+/* Attribute NAME of element NODE must be WANT (NULL: absent). */
+void xml_assert_prop(void *node, const char *name, const char *want);
+
 /* Writes LEN bytes to PATH, failing the test on error. */
 void write_file(const char *path, const void *data, size_t len);
 
