@@ -570,7 +570,7 @@ text_of(const struct rd *rd, xmlNodePtr node, xmlChar **out)
 static int
 no_children(const struct rd *rd, xmlNodePtr node)
 {
-	xmlNodePtr pos = node->children, c;
+	xmlNodePtr pos = node->children, c = NULL;
 	int error;
 
 	if ((error = next_elem(rd, &pos, &c)) < 0)

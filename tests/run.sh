@@ -27,7 +27,7 @@ echo "== tests under sanitizers"
 ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 echo "== plain build and tests"
-vifs_build build
+vifs_build build -DCMAKE_BUILD_TYPE=Release
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 if command -v clang >/dev/null; then
