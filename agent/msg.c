@@ -36,6 +36,16 @@ msg_err(const char *fmt, ...)
 }
 
 void
+msg_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void
 msg_warn(const char *fmt, ...)
 {
 	va_list ap;

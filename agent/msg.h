@@ -20,6 +20,9 @@ void msg_init(const char *progname);
 /* "vifs-agent: MESSAGE" */
 void msg_err(const char *fmt, ...) VIFS_PRINTF(1, 2);
 
+/* "vifs-agent: MESSAGE": a note, e.g. under --verbose */
+void msg_note(const char *fmt, ...) VIFS_PRINTF(1, 2);
+
 /* "vifs-agent: warning: MESSAGE" */
 void msg_warn(const char *fmt, ...) VIFS_PRINTF(1, 2);
 

@@ -1,5 +1,6 @@
 /*
- * report.c - `vifs-agent inventory`: the PCI inventory as XML.
+ * report.c - `vifs-agent inventory`: the PCI inventory as XML, to
+ * standard output, a file, or a host's file service (--upload).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,21 +14,26 @@
 #include "cmd.h"
 #include "msg.h"
 #include "scan.h"
+#include "upload.h"
 
 enum {
 	OPT_STRICT = OPT_FIRST_OWN,
+	OPT_UPLOAD,
 };
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: vifs-agent inventory [options]\n"
+	fputs("Usage: vifs-agent inventory [options] [--upload REMOTE "
+	      "[connection options]]\n"
 	      "Write the PCI inventory of this host, or of a dump, as XML "
 	      "(schema: vifs-agent\nschema).\n"
 	      "\n"
 	      "  -o, --output FILE        write to FILE (replaced atomically) "
 	      "instead of\n"
-	      "                           standard output\n"
+	      "                           standard output (- for standard "
+	      "output, which\n"
+	      "                           --upload alone does not write)\n"
 	      "  -q, --quiet              do not print the findings on "
 	      "standard error\n"
 	      "      --strict             exit 1 when a finding has severity "
@@ -35,6 +41,7 @@ usage(FILE *f)
 	      "  -h, --help               show this help\n",
 	    f);
 	fputs(agent_source_help, f);
+	agent_upload_usage(f);
 }
 
 /* Findings on standard error, one a line. */
@@ -65,26 +72,37 @@ cmd_inventory(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "upload", required_argument, NULL, OPT_UPLOAD },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char shortopts[] = ":ho:q";
 	struct option opts[AGENT_MAX_OPTIONS];
 	struct agent_source src;
-	const char *output = "-";
+	struct agent_upload up;
+	const char *output = NULL, *upload = NULL;
 	vifs_inventory *inv = NULL;
 	char *xml = NULL;
 	size_t len = 0;
 	int c, quiet = 0, strict = 0, status = AGENT_EXIT_FAIL;
 
 	memset(&src, 0, sizeof(src));
+	memset(&up, 0, sizeof(up));
 	opterr = 0;
 	agent_options(opts, own);
-	while ((c = getopt_long(argc, argv, ":ho:q", opts, NULL)) != -1) {
+	/* vifs's connection options first: getopt_long cannot read them. */
+	if ((argc = agent_upload_args(&up, argc, argv, opts, shortopts,
+	         "inventory")) < 0) {
+		status = AGENT_EXIT_USAGE;
+		goto done;
+	}
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		if (agent_source_option(&src, c, optarg))
 			continue;
 		switch (c) {
 		case 'h':
 			usage(stdout);
-			return AGENT_EXIT_OK;
+			status = AGENT_EXIT_OK;
+			goto done;
 		case 'o':
 			output = optarg;
 			break;
@@ -94,26 +112,52 @@ cmd_inventory(int argc, char **argv)
 		case OPT_STRICT:
 			strict = 1;
 			break;
+		case OPT_UPLOAD:
+			upload = optarg;
+			break;
 		case ':':
-			return msg_usage("inventory",
+			status = msg_usage("inventory",
 			    "option '%s' needs an argument", argv[optind - 1]);
+			goto done;
 		default:
-			return msg_usage("inventory", "unknown option '%s'",
+			status = msg_usage("inventory", "unknown option '%s'",
 			    argv[optind - 1]);
+			goto done;
 		}
 	}
-	if (optind < argc)
-		return msg_usage("inventory", "unexpected argument '%s'",
+	if (optind < argc) {
+		status = msg_usage("inventory", "unexpected argument '%s'",
 		    argv[optind]);
-	if (agent_source_check(&src, "inventory") != 0)
-		return AGENT_EXIT_USAGE;
+		goto done;
+	}
+	if (up.first_opt != NULL && upload == NULL) {
+		status = msg_usage("inventory",
+		    "'%s' is a connection option, for --upload only",
+		    up.first_opt);
+		goto done;
+	}
+	if (agent_source_check(&src, "inventory") != 0) {
+		status = AGENT_EXIT_USAGE;
+		goto done;
+	}
+	if (output == NULL && upload == NULL)
+		output = "-";
+	/* Credentials are settled before the scan, and nothing goes on the
+	 * network without --upload. */
+	if (upload != NULL &&
+	    (status = agent_upload_prepare(&up, upload, "inventory")) != 0)
+		goto done;
+	status = AGENT_EXIT_FAIL;
 	if (agent_load(&inv, &src) < 0)
 		goto done;
 	if (vifs_inventory_write(&xml, &len, inv) < 0 ||
-	    vifs_file_write_atomic(output, xml, len, 0644) < 0) {
+	    (output != NULL &&
+	        vifs_file_write_atomic(output, xml, len, 0644) < 0)) {
 		msg_lib();
 		goto done;
 	}
+	if (upload != NULL && agent_upload_put(&up, upload, xml, len) != 0)
+		goto done;
 	if (!quiet)
 		print_findings(inv);
 	status = strict && vifs_inventory_errors(inv) > 0 ? AGENT_EXIT_FAIL :
@@ -121,5 +165,6 @@ cmd_inventory(int argc, char **argv)
 done:
 	free(xml);
 	vifs_inventory_free(inv);
+	agent_upload_free(&up);
 	return status;
 }

@@ -26,12 +26,14 @@
 #include <vifs/http.h>
 #include <vifs/trust.h>
 
+#include "http_int.h"
 #include "internal.h"
 
 #define DEFAULT_CONNECT_MS 15000L
 #define DEFAULT_LOW_SPEED_S 60L
 #define DEFAULT_RETRY_MS 500L
 #define ERRBODY_MAX 512
+#define POST_MAX ((size_t)64 << 20)
 
 struct vifs_http {
 	CURL *curl;
@@ -67,25 +69,8 @@ struct vifs_http {
 	char peer_sha1[VIFS_THUMBPRINT_MAX];
 	char peer_sha256[VIFS_THUMBPRINT_MAX];
 	char peer_sha512[VIFS_THUMBPRINT_MAX];
-};
-
-/* Where a response body goes. */
-struct sink {
-	vifs_http *h;
-	int fd; /* file sink, or -1 */
-	struct vifs_buf *buf; /* buffer sink, or NULL */
-	size_t max;
-	int too_big;
-	int write_failed;
-	int write_errno;
-	uint64_t received;
-};
-
-/* Where a request body comes from. */
-struct source {
-	int fd;
-	const char *data;
-	size_t len, off;
+	struct vifs_buf set_cookies; /* Set-Cookie values, one a line */
+	char *cookie_value; /* last vifs_http_response_cookie() */
 };
 
 int
@@ -172,19 +157,24 @@ split_base(vifs_http *h, const char *url)
 	    VIFS_ENOMEM;
 }
 
-/* Pins the thumbprint the known-hosts file PATH has for this host, if any;
- * "host:port" is looked up first, then the bare host for port 443. */
+/* Pins the thumbprint the known-hosts file PATH (or KH when it was read
+ * already) has for this host, if any; "host:port" is looked up first,
+ * then the bare host for port 443. */
 static int
-pin_from_known_hosts(vifs_http *h, const char *path)
+pin_from_known_hosts(vifs_http *h, const char *path, const vifs_known_hosts *kh)
 {
-	vifs_known_hosts *kh = NULL;
+	vifs_known_hosts *own = NULL;
 	const char *tp = NULL;
 	int error;
 
-	if ((error = vifs_known_hosts_new(&kh)) < 0)
-		return error;
-	if ((error = vifs_known_hosts_load(kh, path)) < 0 ||
-	    (error = vifs_known_hosts_lookup(&tp, kh, h->hostport)) < 0)
+	if (kh == NULL) {
+		if ((error = vifs_known_hosts_new(&own)) < 0)
+			return error;
+		if ((error = vifs_known_hosts_load(own, path)) < 0)
+			goto done;
+		kh = own;
+	}
+	if ((error = vifs_known_hosts_lookup(&tp, kh, h->hostport)) < 0)
 		goto done;
 	if (tp == NULL)
 		goto done;
@@ -196,12 +186,19 @@ pin_from_known_hosts(vifs_http *h, const char *path)
 	h->pinned = 1;
 	snprintf(h->pin_source, sizeof(h->pin_source), "known_hosts");
 done:
-	vifs_known_hosts_free(kh);
+	vifs_known_hosts_free(own);
 	return error;
 }
 
 int
 vifs_http_new(vifs_http **out, const struct vifs_http_opts *o)
+{
+	return http_new(out, o, NULL);
+}
+
+int
+http_new(vifs_http **out, const struct vifs_http_opts *o,
+    const vifs_known_hosts *kh)
 {
 	vifs_http *h = NULL;
 	int error;
@@ -225,8 +222,9 @@ vifs_http_new(vifs_http **out, const struct vifs_http_opts *o)
 			goto fail;
 		h->pinned = 1;
 		snprintf(h->pin_source, sizeof(h->pin_source), "--thumbprint");
-	} else if (o->known_hosts != NULL &&
-	    (error = pin_from_known_hosts(h, o->known_hosts)) < 0)
+	} else if ((o->known_hosts != NULL || kh != NULL) &&
+	    (error = pin_from_known_hosts(h,
+	         o->known_hosts ? o->known_hosts : "known_hosts", kh)) < 0)
 		goto fail;
 	h->connect_timeout_ms = o->connect_timeout_ms > 0 ?
 	    o->connect_timeout_ms :
@@ -268,7 +266,15 @@ vifs_http_free(vifs_http *h)
 	}
 	free(h->cookie);
 	free(h->cacert_file);
+	vifs_buf_free(&h->set_cookies);
+	free(h->cookie_value);
 	free(h);
+}
+
+CURL *
+http_curl(vifs_http *h)
+{
+	return h->curl;
 }
 
 const char *
@@ -368,8 +374,15 @@ verify_cb(X509_STORE_CTX *ctx, void *arg)
 static CURLcode
 ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *arg)
 {
+	vifs_http *h = arg;
+
 	(void)curl;
 	SSL_CTX_set_cert_verify_callback((SSL_CTX *)ssl_ctx, verify_cb, arg);
+	/* A pin is checked here alone: libcurl was told not to verify, so
+	 * it loads no CA store, and a refusal must still end the
+	 * handshake. */
+	if (h->pinned && !h->insecure)
+		SSL_CTX_set_verify((SSL_CTX *)ssl_ctx, SSL_VERIFY_PEER, NULL);
 	return CURLE_OK;
 }
 
@@ -395,6 +408,21 @@ header_cb(char *data, size_t size, size_t n, void *arg)
 			if ((unsigned char)*q < 0x20 || *q == 0x7f)
 				*q = '?';
 		h->errbody_len = 0;
+	} else if (len > 11 && strncasecmp(data, "set-cookie:", 11) == 0) {
+		const char *v = data + 11;
+		size_t l = len - 11;
+
+		while (l > 0 && (*v == ' ' || *v == '\t')) {
+			v++;
+			l--;
+		}
+		while (l > 0 && (v[l - 1] == '\r' || v[l - 1] == '\n'))
+			l--;
+		/* One a line: a value with a line break is dropped. */
+		if (memchr(v, '\n', l) == NULL && memchr(v, '\r', l) == NULL &&
+		    (vifs_buf_add(&h->set_cookies, v, l) < 0 ||
+		        vifs_buf_putc(&h->set_cookies, '\n') < 0))
+			return 0;
 	}
 	return len;
 }
@@ -414,7 +442,7 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 	long status = 0;
 
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
-	if (!is_success(status)) {
+	if (!is_success(status) && !s->any_status) {
 		/* Keep the start of an error body for the message. */
 		size_t room = ERRBODY_MAX - h->errbody_len;
 
@@ -573,8 +601,6 @@ debug_cb(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
 
 /* --- requests ----------------------------------------------------- */
 
-enum method { M_GET, M_PUT, M_DELETE, M_HEAD };
-
 static const char *
 method_name(enum method m)
 {
@@ -587,13 +613,27 @@ method_name(enum method m)
 		return "DELETE";
 	case M_HEAD:
 		return "HEAD";
+	case M_POST:
+		return "POST";
 	}
 	return "?";
 }
 
+/* Appends LINE to *HEADERS, which stays the caller's to free. */
 static int
-setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
-    struct source *src, struct curl_slist **headers)
+add_header(struct curl_slist **headers, const char *line)
+{
+	struct curl_slist *l = curl_slist_append(*headers, line);
+
+	if (l == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	*headers = l;
+	return VIFS_OK;
+}
+
+int
+http_req_setup(vifs_http *h, enum method m, const char *url_path,
+    struct sink *sink, struct source *src, struct curl_slist **headers)
 {
 	CURL *c = h->curl;
 	struct vifs_buf url = VIFS_BUF_INIT;
@@ -607,6 +647,9 @@ setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 	h->curl_error[0] = '\0';
 	h->tls_refused = h->pin_mismatch = 0;
 	h->tls_why[0] = '\0';
+	h->set_cookies.len = 0;
+	if (h->set_cookies.data != NULL)
+		h->set_cookies.data[0] = '\0';
 	if ((error = vifs_buf_printf(&url, "%s%s%s", h->base_url,
 	         *url_path == '/' ? "" : "/", url_path)) < 0)
 		return error;
@@ -618,8 +661,9 @@ setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* Some servers (govmomi's simulator) redirect "/folder?..." to
 	 * "/folder/?...".  Credentials go only to the first host, scheme
-	 * and port (libcurl's default), and never from https to http. */
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	 * and port (libcurl's default), and never from https to http.
+	 * A POST is not redirected: its answer is the service's or none. */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, m == M_POST ? 0L : 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
 	    strncmp(h->base_url, "https:", 6) == 0 ? "https" : "http,https");
@@ -630,7 +674,8 @@ setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
-	if (h->username != NULL) {
+	/* A POST (SOAP) carries its own credentials in its body. */
+	if (h->username != NULL && m != M_POST) {
 		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(c, CURLOPT_USERNAME, h->username);
 		curl_easy_setopt(c, CURLOPT_PASSWORD,
@@ -642,10 +687,12 @@ setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	} else {
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 		/* A pinned certificate is the identity; its names are not
 		 * checked against the host (ESXi's default certificates
-		 * rarely carry the name the admin uses). */
+		 * rarely carry the name the admin uses), and no CA store is
+		 * needed: ssl_ctx_cb() makes the pin decide alone. */
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER,
+		    h->pinned ? 0L : 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST,
 		    h->pinned ? 0L : 2L);
 		if (h->cacert_file != NULL)
@@ -685,6 +732,19 @@ setup(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 		    "Content-Type: application/octet-stream");
 		if (*headers == NULL)
 			return vifs_error_set(VIFS_ENOMEM, "out of memory");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
+		break;
+	case M_POST:
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, src->data);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)src->len);
+		/* No "Expect: 100-continue" round trip before the body. */
+		if ((error = add_header(headers, "Expect:")) < 0)
+			return error;
+		for (const char *const *l = src->headers; l && *l; l++)
+			if ((error = add_header(headers, *l)) < 0)
+				return error;
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
 		break;
 	}
@@ -807,7 +867,8 @@ outcome(vifs_http *h, enum method m, const char *url_path, CURLcode rc)
 			    h->hostport, meth, url_path, why);
 		}
 	}
-	if (is_success(h->status))
+	/* A POST's answer is the caller's to judge, whatever its status. */
+	if (is_success(h->status) || m == M_POST)
 		return VIFS_OK;
 	switch (h->status) {
 	case 401:
@@ -853,8 +914,8 @@ outcome(vifs_http *h, enum method m, const char *url_path, CURLcode rc)
 	}
 }
 
-static int
-retryable(vifs_http *h, CURLcode rc)
+int
+http_req_retryable(vifs_http *h, CURLcode rc)
 {
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
@@ -868,6 +929,23 @@ retryable(vifs_http *h, CURLcode rc)
 	default:
 		return 0;
 	}
+}
+
+int
+http_req_end(vifs_http *h, enum method m, const char *url_path,
+    struct sink *sink, CURLcode rc)
+{
+	if (sink->too_big)
+		return vifs_error_set(VIFS_ETOOBIG,
+		    "%s: %s is larger "
+		    "than %zu bytes",
+		    h->hostport, url_path, sink->max);
+	if (sink->write_failed)
+		return vifs_error_set(VIFS_EIO,
+		    "writing the body of "
+		    "%s: %s",
+		    url_path, strerror(sink->write_errno));
+	return outcome(h, m, url_path, rc);
 }
 
 static void
@@ -913,25 +991,18 @@ perform(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 			if (rewind != NULL && (error = rewind(sink)) < 0)
 				return error;
 		}
-		if ((error = setup(h, m, url_path, sink, src, &headers)) < 0) {
+		if ((error = http_req_setup(h, m, url_path, sink, src,
+		         &headers)) < 0) {
 			curl_slist_free_all(headers);
 			return error;
 		}
 		sink->received = 0;
 		rc = curl_easy_perform(h->curl);
 		curl_slist_free_all(headers);
-		if (sink->too_big)
-			return vifs_error_set(VIFS_ETOOBIG,
-			    "%s: %s is larger "
-			    "than %zu bytes",
-			    h->hostport, url_path, sink->max);
-		if (sink->write_failed)
-			return vifs_error_set(VIFS_EIO,
-			    "writing the body of "
-			    "%s: %s",
-			    url_path, strerror(sink->write_errno));
-		error = outcome(h, m, url_path, rc);
-		if (error == 0 || !retryable(h, rc))
+		if (sink->too_big || sink->write_failed)
+			return http_req_end(h, m, url_path, sink, rc);
+		error = http_req_end(h, m, url_path, sink, rc);
+		if (error == 0 || !http_req_retryable(h, rc))
 			break;
 		/* Bytes already written where they cannot be taken back
 		 * (standard output) rule out a retry. */
@@ -967,7 +1038,8 @@ vifs_http_get_buf(vifs_http *h, const char *url_path, char **out,
     size_t *out_len, size_t max)
 {
 	struct vifs_buf b = VIFS_BUF_INIT;
-	struct sink s = { h, -1, &b, max ? max : (size_t)1 << 30, 0, 0, 0, 0 };
+	struct sink s = { h, -1, &b, max ? max : (size_t)1 << 30, 0, 0, 0, 0,
+		0 };
 	int error;
 
 	*out = NULL;
@@ -992,62 +1064,101 @@ rewind_fd(struct sink *s)
 }
 
 int
+http_sink_rewind(struct sink *s)
+{
+	if (s->buf != NULL)
+		return rewind_buf(s);
+	if (s->fd >= 0)
+		return rewind_fd(s);
+	return VIFS_OK;
+}
+
+int
+http_tmp_open(struct vifs_buf *tmp, int *fd, const char *local_path)
+{
+	mode_t mask;
+	int error;
+
+	*fd = -1;
+	tmp->len = 0;
+	if ((error = vifs_buf_printf(tmp, "%s.vifs-part-XXXXXX", local_path)) <
+	    0)
+		return error;
+	if ((*fd = mkstemp(tmp->data)) < 0)
+		return vifs_error_set(VIFS_EIO,
+		    "%s: cannot create a "
+		    "temporary file beside it: %s",
+		    local_path, strerror(errno));
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(*fd, 0666 & ~mask) != 0) {
+		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp->data,
+		    strerror(errno));
+		close(*fd);
+		*fd = -1;
+		unlink(tmp->data);
+		return error;
+	}
+	return VIFS_OK;
+}
+
+int
+http_tmp_commit(vifs_http *h, const char *url_path, struct sink *sink,
+    const char *tmp, const char *local_path, int sync)
+{
+	curl_off_t expected = -1;
+	int error = 0;
+
+	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+	    &expected);
+	if (expected >= 0 && (uint64_t)expected != sink->received) {
+		error = vifs_error_set(VIFS_ENET,
+		    "%s: %s: received %llu of "
+		    "%lld bytes",
+		    h->hostport, url_path, (unsigned long long)sink->received,
+		    (long long)expected);
+		goto done;
+	}
+	if ((sync && fsync(sink->fd) != 0) || close(sink->fd) != 0) {
+		sink->fd = -1;
+		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp,
+		    strerror(errno));
+		goto done;
+	}
+	sink->fd = -1;
+	if (rename(tmp, local_path) != 0)
+		error = vifs_error_set(VIFS_EIO, "%s: %s", local_path,
+		    strerror(errno));
+done:
+	if (sink->fd >= 0)
+		close(sink->fd);
+	sink->fd = -1;
+	if (error < 0)
+		unlink(tmp);
+	return error;
+}
+
+int
 vifs_http_get_file(vifs_http *h, const char *url_path, const char *local_path)
 {
-	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0 };
+	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
 	struct vifs_buf tmp = VIFS_BUF_INIT;
-	curl_off_t expected = -1;
-	mode_t mask;
 	int error;
 
 	if (strcmp(local_path, "-") == 0) {
 		s.fd = STDOUT_FILENO;
 		return perform(h, M_GET, url_path, &s, NULL, NULL);
 	}
-	if ((error = vifs_buf_printf(&tmp, "%s.vifs-part-XXXXXX", local_path)) <
-	    0)
-		return error;
-	if ((s.fd = mkstemp(tmp.data)) < 0) {
-		error = vifs_error_set(VIFS_EIO,
-		    "%s: cannot create a "
-		    "temporary file beside it: %s",
-		    local_path, strerror(errno));
+	if ((error = http_tmp_open(&tmp, &s.fd, local_path)) < 0)
 		goto done;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(s.fd, 0666 & ~mask) != 0) {
-		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
-		    strerror(errno));
-		goto done;
-	}
 	if ((error = perform(h, M_GET, url_path, &s, NULL, rewind_fd)) < 0)
 		goto done;
-	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
-	    &expected);
-	if (expected >= 0 && (uint64_t)expected != s.received) {
-		error = vifs_error_set(VIFS_ENET,
-		    "%s: %s: received %llu of "
-		    "%lld bytes",
-		    h->hostport, url_path, (unsigned long long)s.received,
-		    (long long)expected);
-		goto done;
-	}
-	if (fsync(s.fd) != 0 || close(s.fd) != 0) {
-		s.fd = -1;
-		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
-		    strerror(errno));
-		goto done;
-	}
-	s.fd = -1;
-	if (rename(tmp.data, local_path) != 0)
-		error = vifs_error_set(VIFS_EIO, "%s: %s", local_path,
-		    strerror(errno));
+	error = http_tmp_commit(h, url_path, &s, tmp.data, local_path, 1);
 done:
-	if (s.fd >= 0)
+	if (s.fd >= 0) {
 		close(s.fd);
-	if (error < 0 && tmp.data != NULL)
 		unlink(tmp.data);
+	}
 	vifs_buf_free(&tmp);
 	return error;
 }
@@ -1056,9 +1167,9 @@ int
 vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
     size_t len)
 {
-	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0 };
+	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct source src = { -1, data, len, 0 };
+	struct source src = { -1, data, len, 0, NULL };
 	int error;
 
 	s.buf = &discard;
@@ -1071,9 +1182,9 @@ vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
 int
 vifs_http_put_file(vifs_http *h, const char *url_path, const char *local_path)
 {
-	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0 };
+	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct source src = { -1, NULL, 0, 0 };
+	struct source src = { -1, NULL, 0, 0, NULL };
 	struct stat st;
 	int error;
 
@@ -1100,7 +1211,7 @@ int
 vifs_http_delete(vifs_http *h, const char *url_path)
 {
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct sink s = { h, -1, &discard, (size_t)1 << 20, 0, 0, 0, 0 };
+	struct sink s = { h, -1, &discard, (size_t)1 << 20, 0, 0, 0, 0, 0 };
 	int error;
 
 	error = perform(h, M_DELETE, url_path, &s, NULL, NULL);
@@ -1112,7 +1223,7 @@ int
 vifs_http_head(vifs_http *h, const char *url_path, int64_t *size)
 {
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct sink s = { h, -1, &discard, (size_t)1 << 20, 0, 0, 0, 0 };
+	struct sink s = { h, -1, &discard, (size_t)1 << 20, 0, 0, 0, 0, 0 };
 	curl_off_t len = -1;
 	int error;
 
@@ -1125,4 +1236,90 @@ vifs_http_head(vifs_http *h, const char *url_path, int64_t *size)
 	}
 	vifs_buf_free(&discard);
 	return error;
+}
+
+int
+vifs_http_post(vifs_http *h, const char *url_path, const char *const *headers,
+    const void *body, size_t len, char **out, size_t *out_len, size_t max)
+{
+	struct vifs_buf b = VIFS_BUF_INIT;
+	struct sink s = { h, -1, &b, max ? max : POST_MAX, 0, 0, 0, 0, 1 };
+	struct source src = { -1, body, len, 0, headers };
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	error = perform(h, M_POST, url_path, &s, &src, NULL);
+	if (error == 0) {
+		*out = vifs_buf_detach(&b, out_len);
+		if (*out == NULL)
+			error = vifs_error_set(VIFS_ENOMEM, "out of memory");
+	}
+	vifs_buf_free(&b);
+	return error;
+}
+
+const char *
+vifs_http_response_cookie(vifs_http *h, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = h->set_cookies.data, *found = NULL;
+	size_t found_len = 0;
+
+	/* The last Set-Cookie of that name wins, as in a browser. */
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+
+		if (l > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			found = p + nl + 1;
+			found_len = strcspn(found, ";\n");
+			while (found_len > 0 &&
+			    (found[found_len - 1] == ' ' ||
+			        found[found_len - 1] == '\t'))
+				found_len--;
+		}
+		p = end ? end + 1 : p + l;
+	}
+	free(h->cookie_value);
+	h->cookie_value = NULL;
+	if (found == NULL)
+		return NULL;
+	h->cookie_value = vifs_strndup(found, found_len);
+	return h->cookie_value;
+}
+
+int
+vifs_http_set_cookie(vifs_http *h, const char *cookie)
+{
+	char *c = NULL;
+
+	if (cookie != NULL && (c = vifs_strdup(cookie)) == NULL)
+		return VIFS_ENOMEM;
+	if (h->cookie != NULL)
+		OPENSSL_cleanse(h->cookie, strlen(h->cookie));
+	free(h->cookie);
+	h->cookie = c;
+	return VIFS_OK;
+}
+
+int
+vifs_http_set_credentials(vifs_http *h, const char *username,
+    const char *password)
+{
+	char *u = NULL, *p = NULL;
+
+	if ((username != NULL && (u = vifs_strdup(username)) == NULL) ||
+	    (password != NULL && (p = vifs_strdup(password)) == NULL)) {
+		free(u);
+		return VIFS_ENOMEM;
+	}
+	free(h->username);
+	if (h->password) {
+		OPENSSL_cleanse(h->password, strlen(h->password));
+		free(h->password);
+	}
+	h->username = u;
+	h->password = p;
+	return VIFS_OK;
 }

@@ -1,5 +1,6 @@
 /*
- * conn.h - from connection options to a host of the file service.
+ * conn.h - from connection options to a host of the file service, for
+ * the vifs command: <vifs/connect.h> with vifs's terminal and messages.
  *
  * Options are taken, each from the first place that gives it: the command
  * line, the VI_* environment, the --config file (VI_X = value lines,
@@ -10,16 +11,19 @@
  * verification with that bundle), else --thumbprint, else the host's line
  * in the known-hosts file, else the system CAs; --insecure turns checks off
  * with a warning.  Messages of the vSphere CLI's connection code are
- * printed here; passwords never are.
+ * printed here, in its words; passwords never are.  A stop signal at a
+ * prompt ends the resolution without a message.
  */
 #ifndef VIFS_TOOL_CONN_H
 #define VIFS_TOOL_CONN_H
 
+#include <vifs/connect.h>
 #include <vifs/http.h>
 #include <vifs/viconfig.h>
 
 #include "opts.h"
 
+/* The fields of struct vifs_connect, owned the same way. */
 struct conn {
 	struct conn_opts opts; /* merged; strings borrowed from argv, the
 				* environment or CFG */
@@ -36,6 +40,7 @@ struct conn {
 /* Flags of conn_resolve(). */
 enum {
 	CONN_CREDENTIALS = 1 << 0, /* resolve a user and a password */
+	CONN_SAVE_SESSION = 1 << 1, /* --savesessionfile is handled */
 };
 
 /* Results of conn_resolve(). */

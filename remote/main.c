@@ -6,6 +6,7 @@
 
 #include <vifs/common.h>
 
+#include "fleet_cli.h"
 #include "msg.h"
 #include "tool.h"
 
@@ -17,6 +18,8 @@ static const char main_usage[] =
     "       vifs passthru  list|enable|disable --file FILE ...\n"
     "       vifs trust     [options] HOST[:PORT]\n"
     "       vifs credstore [-f FILE] add|remove|list|clear ...\n"
+    "       vifs audit     --servers FILE [--baseline FILE] [--report "
+    "FILE] ...\n"
     "       vifs --help | --version\n"
     "\n"
     "vifs edits ESXi host configuration (esx.conf) safely: lossless\n"
@@ -28,6 +31,8 @@ static const char main_usage[] =
 int
 main(int argc, char **argv)
 {
+	int i;
+
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return TOOL_USAGE;
@@ -40,7 +45,20 @@ main(int argc, char **argv)
 		return tool_trust_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "credstore") == 0)
 		return tool_credstore_main(argc - 1, argv + 1);
-	/* VMware vifs's options, --help and --version included. */
+	if (strcmp(argv[1], "audit") == 0)
+		return tool_audit_main(argc - 1, argv + 1);
+	/* VMware vifs's options, --help and --version included; across
+	 * several hosts with --servers, --server repeated or VI_SERVERS. */
+	if (argv[1][0] == '-' && (i = fleet_cli_subcommand(argc, argv)) > 0) {
+		/* "vifs --servers FILE audit ...": the word goes first. */
+		char *word = argv[i];
+
+		memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof(*argv));
+		argv[1] = word;
+		return tool_audit_main(argc - 1, argv + 1);
+	}
+	if (argv[1][0] == '-' && fleet_cli_wanted(argc, argv))
+		return tool_fleet_main(argc, argv);
 	if (argv[1][0] == '-')
 		return tool_legacy_main(argc, argv);
 	tool_errorf("unknown command or option '%s'", argv[1]);

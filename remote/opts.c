@@ -1,215 +1,116 @@
 /*
  * opts.c - vifs's command line, parsed like the vSphere SDK for Perl's
  * Getopt::Long setup (PROTOCOL.md §1.1-1.2): exact, case-sensitive names,
- * GNU-style permutation, one left-over argument as destination path.
+ * GNU-style permutation, one left-over argument as destination path.  The
+ * connection options and the rules of the syntax are the library's
+ * (<vifs/connect.h>); vifs's own options are here.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <vifs/connect.h>
+#include <vifs/error.h>
+
 #include "msg.h"
 #include "opts.h"
 
-enum kind { FLAG, STRING, OPTSTRING };
-
-struct optdef {
-	const char *name;
-	char letter; /* short form, or 0 */
-	enum kind kind;
-	int conn; /* a connection option */
-	size_t off; /* offset in struct legacy_opts */
-	const char *env; /* VI_* variable, or NULL */
-	const char *dflt; /* default shown by --help, or NULL */
-	const char *help;
-};
-
-#define L(m) offsetof(struct legacy_opts, m)
-#define C(m) offsetof(struct legacy_opts, conn.m)
-
-/* Sorted by name within each group, as --help prints them. */
-static const struct optdef defs[] = {
-	/* vifs's own options: help strings as VMware's vifs has them. */
-	{ "copy", 'c', STRING, 0, L(copy), NULL, NULL,
+/*
+ * vifs's own options, sorted by name within each group as --help prints
+ * them: help strings as VMware's vifs has them.  The last two are shown
+ * among the connection options, as VILib does.
+ */
+static const struct vifs_connect_optdef defs[] = {
+	{ "copy", 'c', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Copy a file or a directory to another location." },
-	{ "dc", 'Z', STRING, 0, L(dc), NULL, NULL,
+	{ "dc", 'Z', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "The datacenter context. Not required in single-host operations" },
-	{ "dir", 'D', STRING, 0, L(dir), NULL, NULL,
+	{ "dir", 'D', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "List the contents of a datastore or host directory" },
-	{ "force", 'f', FLAG, 0, L(force), NULL, NULL,
+	{ "force", 'f', VIFS_CONNECT_FLAG, NULL, NULL,
 	    "Allows overwriting of destination file for a copy or move." },
-	{ "get", 'g', STRING, 0, L(get), NULL, NULL,
+	{ "get", 'g', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Downloads a file on the host to a local path" },
-	{ "listdc", 'C', FLAG, 0, L(listdc), NULL, NULL,
+	{ "listdc", 'C', VIFS_CONNECT_FLAG, NULL, NULL,
 	    "List the paths to all datacenters available in the server" },
-	{ "listds", 'S', FLAG, 0, L(listds), NULL, NULL,
+	{ "listds", 'S', VIFS_CONNECT_FLAG, NULL, NULL,
 	    "List datastores available" },
-	{ "mkdir", 'M', STRING, 0, L(mkdir), NULL, NULL,
+	{ "mkdir", 'M', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Creates a directory." },
-	{ "move", 'm', STRING, 0, L(move), NULL, NULL,
+	{ "move", 'm', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Move a file or a directory to another location." },
-	{ "output", 0, STRING, 0, L(output), NULL, "text",
+	{ "output", 0, VIFS_CONNECT_VALUE, NULL, "text",
 	    "Output format of listings: text or xml" },
-	{ "put", 'p', STRING, 0, L(put), NULL, NULL,
+	{ "put", 'p', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Uploads a local file to the directory on the host" },
-	{ "rm", 'r', STRING, 0, L(rm), NULL, NULL,
+	{ "rm", 'r', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Deletes a file or a directory." },
-	{ "rmdir", 'R', STRING, 0, L(rmdir), NULL, NULL,
+	{ "rmdir", 'R', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Deletes a directory. Fails if directory is not empty" },
-	/* Connection options of the vSphere CLI, plus TLS trust. */
-	{ "cacertsfile", 't', STRING, 1, C(cacertsfile), "VI_CACERTFILE", NULL,
-	    "CA certificates file (PEM) to verify the server with" },
-	{ "config", 0, STRING, 1, C(config), "VI_CONFIG", NULL,
-	    "Location of the VI Perl configuration file" },
-	{ "credstore", 0, STRING, 1, C(credstore), "VI_CREDSTORE", NULL,
-	    "Name of the credential store file defaults to "
-	    "<HOME>/.vmware/credstore/vicredentials.xml" },
-	{ "encoding", 0, STRING, 1, C(encoding), "VI_ENCODING", "utf8",
-	    "Encoding: utf8, cp936 (Simplified Chinese), iso-8859-1 (German), "
-	    "shiftjis (Japanese)" },
-	{ "help", 0, FLAG, 1, L(help), NULL, NULL,
+	{ "help", 0, VIFS_CONNECT_FLAG, NULL, NULL,
 	    "Display usage information for the script" },
-	{ "insecure", 0, FLAG, 1, C(insecure), NULL, NULL,
-	    "Do not verify the server's certificate (unsafe)" },
-	{ "known-hosts", 0, STRING, 1, C(known_hosts), "VIFS_KNOWN_HOSTS", NULL,
-	    "Known-hosts file of trusted thumbprints; defaults to "
-	    "<HOME>/.config/vifs/known_hosts" },
-	{ "passthroughauth", 0, FLAG, 1, C(passthroughauth),
-	    "VI_PASSTHROUGHAUTH", NULL,
-	    "Attempt to use pass-through authentication" },
-	{ "passthroughauthpackage", 0, STRING, 1, C(passthroughauthpackage),
-	    "VI_PASSTHROUGHAUTHPACKAGE", "Negotiate",
-	    "Pass-through authentication negotiation package" },
-	{ "password", 0, STRING, 1, C(password), "VI_PASSWORD", NULL,
-	    "Password" },
-	{ "portnumber", 0, STRING, 1, C(portnumber), "VI_PORTNUMBER", NULL,
-	    "Port used to connect to server" },
-	{ "protocol", 0, STRING, 1, C(protocol), "VI_PROTOCOL", "https",
-	    "Protocol used to connect to server" },
-	{ "savesessionfile", 0, STRING, 1, C(savesessionfile),
-	    "VI_SAVESESSIONFILE", NULL,
-	    "File to save session ID/cookie to "
-	    "utilize" },
-	{ "server", 0, STRING, 1, C(server), "VI_SERVER", "localhost",
-	    "VI server to connect to. Required if url is not present" },
-	{ "servicepath", 0, STRING, 1, C(servicepath), "VI_SERVICEPATH",
-	    "/sdk/webService", "Service path used to connect to server" },
-	{ "sessionfile", 0, STRING, 1, C(sessionfile), "VI_SESSIONFILE", NULL,
-	    "File containing session ID/cookie to utilize" },
-	{ "thumbprint", 'd', STRING, 1, C(thumbprint), "VI_THUMBPRINT", NULL,
-	    "SHA-1, SHA-256 or SHA-512 thumbprint of the server's "
-	    "certificate" },
-	{ "timeout", 0, STRING, 1, C(timeout), "VIFS_TIMEOUT", "60",
-	    "Seconds a connection or a stalled transfer may take before it "
-	    "is abandoned" },
-	{ "url", 0, STRING, 1, C(url), "VI_URL", NULL,
-	    "VI SDK URL to connect to. Required if server is not present" },
-	{ "username", 0, STRING, 1, C(username), "VI_USERNAME", NULL,
-	    "Username" },
-	{ "verbose", 0, OPTSTRING, 1, C(verbose), "VI_VERBOSE", NULL,
-	    "Display additional debugging information" },
-	{ "version", 0, FLAG, 1, L(version), NULL, NULL,
+	{ "version", 0, VIFS_CONNECT_FLAG, NULL, NULL,
 	    "Display version information for the script" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
+#define NCOMMON 2 /* help and version, at the end of DEFS */
 
-static const struct optdef *
-find_long(const char *name, size_t len, int conn_only)
-{
-	for (size_t i = 0; i < NDEFS; i++)
-		if (strlen(defs[i].name) == len &&
-		    strncmp(defs[i].name, name, len) == 0 &&
-		    (!conn_only || defs[i].conn))
-			return &defs[i];
-	return NULL;
-}
+#define L(m) offsetof(struct legacy_opts, m)
 
-static const struct optdef *
-find_short(char letter)
-{
-	for (size_t i = 0; i < NDEFS; i++)
-		if (defs[i].letter == letter)
-			return &defs[i];
-	return NULL;
-}
+/* Where each option of DEFS is kept in struct legacy_opts. */
+static const size_t where[] = {
+	L(copy),
+	L(dc),
+	L(dir),
+	L(force),
+	L(get),
+	L(listdc),
+	L(listds),
+	L(mkdir),
+	L(move),
+	L(output),
+	L(put),
+	L(rm),
+	L(rmdir),
+	L(help),
+	L(version),
+};
 
-static void
-store(void *base, const struct optdef *d, const char *value)
-{
-	char *p = (char *)base + d->off;
-
-	if (d->kind == FLAG)
-		*(int *)(void *)p = 1;
-	else
-		*(const char **)(void *)p = value;
-	if (strcmp(d->name, "verbose") == 0)
-		((struct legacy_opts *)base)->conn.verbose_given = 1;
-}
+_Static_assert(sizeof(where) / sizeof(where[0]) == NDEFS,
+    "every option of vifs has a place");
 
 /*
- * Tries ARGV[0] as an option.  Returns the number of arguments used, 0 when
- * it is no option of ours (or not an option), -1 after printing an error.
+ * Tries ARGV[0] as an option.  Returns the number of arguments used, 0
+ * when it is not an option, -1 after printing an error.
  */
 static int
-parse_one(struct legacy_opts *o, int argc, char **argv, int conn_only)
+parse_one(struct legacy_opts *o, int argc, char **argv)
 {
-	const char *a = argv[0], *name, *eq, *value = NULL;
-	const struct optdef *d;
-	size_t len;
+	const char *a = argv[0], *value;
+	size_t i;
+	int n;
 
 	if (a[0] != '-' || a[1] == '\0')
 		return 0;
-	if (a[1] != '-' && a[2] == '\0') {
-		d = find_short(a[1]);
-		if (d != NULL && conn_only && !d->conn)
-			d = NULL;
-		name = a + 1;
-		eq = NULL;
-	} else {
-		name = a + (a[1] == '-' ? 2 : 1);
-		eq = strchr(name, '=');
-		len = eq ? (size_t)(eq - name) : strlen(name);
-		d = find_long(name, len, conn_only);
-	}
-	if (d == NULL) {
-		if (conn_only)
-			return 0;
-		fprintf(stderr, "Unknown option: %s\n", name);
+	if ((n = parse_conn_option(&o->conn, argc, argv)) != 0)
+		return n;
+	n = vifs_connect_match(&i, &value, defs, NDEFS, argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "%s\n", vifs_error_last());
 		return -1;
 	}
-	if (d->kind == FLAG) {
-		if (eq != NULL) {
-			fprintf(stderr,
-			    "Option %s does not take an "
-			    "argument\n",
-			    d->name);
-			return -1;
-		}
-		store(o, d, NULL);
-		return 1;
-	}
-	if (eq != NULL) {
-		store(o, d, eq + 1);
-		return 1;
-	}
-	if (d->kind == OPTSTRING) {
-		/* Getopt::Long's optional value: the next argument unless
-		 * it looks like an option. */
-		if (argc > 1 && argv[1][0] != '-') {
-			store(o, d, argv[1]);
-			return 2;
-		}
-		store(o, d, "");
-		return 1;
-	}
-	if (argc < 2) {
-		fprintf(stderr, "Option %s requires an argument\n", d->name);
+	if (n == 0) {
+		fprintf(stderr, "Unknown option: %s\n",
+		    a + (a[1] == '-' ? 2 : 1));
 		return -1;
 	}
-	value = argv[1];
-	store(o, d, value);
-	return 2;
+	if (defs[i].kind == VIFS_CONNECT_FLAG)
+		*(int *)(void *)((char *)o + where[i]) = 1;
+	else
+		*(const char **)(void *)((char *)o + where[i]) = value;
+	return n;
 }
 
 int
@@ -224,7 +125,7 @@ legacy_parse(struct legacy_opts *o, int argc, char **argv)
 			n = 1;
 			continue;
 		}
-		n = dashdash ? 0 : parse_one(o, argc - i, argv + i, 0);
+		n = dashdash ? 0 : parse_one(o, argc - i, argv + i);
 		if (n < 0)
 			return -1;
 		if (n == 0) {
@@ -242,63 +143,30 @@ legacy_parse(struct legacy_opts *o, int argc, char **argv)
 int
 parse_conn_option(struct conn_opts *c, int argc, char **argv)
 {
-	struct legacy_opts tmp;
-	int n;
+	int n = vifs_connect_parse_option(c, argc, argv);
 
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.conn = *c;
-	n = parse_one(&tmp, argc, argv, 1);
-	if (n > 0)
-		*c = tmp.conn;
+	if (n < 0) {
+		fprintf(stderr, "%s\n", vifs_error_last());
+		return -1;
+	}
 	return n;
 }
 
 void
 conn_fill(struct conn_opts *c, conn_get_fn get, void *arg)
 {
-	struct legacy_opts tmp;
-
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.conn = *c;
-	for (size_t i = 0; i < NDEFS; i++) {
-		const struct optdef *d = &defs[i];
-		const char *v;
-		char *p;
-
-		if (!d->conn || d->env == NULL ||
-		    (v = get(d->env, arg)) == NULL)
-			continue;
-		p = (char *)&tmp + d->off;
-		/* A defined but empty variable counts as set. */
-		if (d->kind == FLAG) {
-			if (*(int *)(void *)p == 0)
-				*(int *)(void *)p = *v != '\0' &&
-				    strcmp(v, "0") != 0;
-		} else if (*(const char **)(void *)p == NULL) {
-			*(const char **)(void *)p = v;
-			if (strcmp(d->name, "verbose") == 0)
-				tmp.conn.verbose_given = 1;
-		}
-	}
-	*c = tmp.conn;
-}
-
-static const char *
-get_env(const char *name, void *arg)
-{
-	(void)arg;
-	return getenv(name);
+	vifs_connect_fill(c, get, arg);
 }
 
 void
 conn_from_env(struct conn_opts *c)
 {
-	conn_fill(c, get_env, NULL);
+	vifs_connect_from_env(c);
 }
 
 /* Prints one option the way VILib's usage does. */
 static void
-print_def(FILE *f, const struct optdef *d)
+print_def(FILE *f, const struct vifs_connect_optdef *d)
 {
 	fprintf(f, "   --%s", d->name);
 	if (d->env != NULL && d->dflt != NULL)
@@ -316,16 +184,26 @@ print_def(FILE *f, const struct optdef *d)
 void
 legacy_usage(FILE *f)
 {
+	const struct vifs_connect_optdef *conn,
+	    *common = defs + NDEFS - NCOMMON;
+	size_t nconn, i = 0, j = 0;
+
 	fprintf(f, "\nSynopsis: %s OPTIONS [<destination_path>]\n\n",
 	    tool_progname);
 	fprintf(f, "\nCommand-specific options:\n");
-	for (size_t i = 0; i < NDEFS; i++)
-		if (!defs[i].conn)
-			print_def(f, &defs[i]);
+	for (size_t k = 0; k < NDEFS - NCOMMON; k++)
+		print_def(f, &defs[k]);
 	fprintf(f, "\nCommon VI options: \n");
-	for (size_t i = 0; i < NDEFS; i++)
-		if (defs[i].conn)
-			print_def(f, &defs[i]);
+	/* The library's connection options and --help, --version, merged
+	 * by name. */
+	conn = vifs_connect_optdefs(&nconn);
+	while (i < nconn || j < NCOMMON) {
+		if (j == NCOMMON ||
+		    (i < nconn && strcmp(conn[i].name, common[j].name) < 0))
+			print_def(f, &conn[i++]);
+		else
+			print_def(f, &common[j++]);
+	}
 	fprintf(f,
 	    "\nSubcommands ('%s FAMILY --help' for each): conf, passthru, "
 	    "trust, credstore\n",

@@ -10,30 +10,14 @@
 
 #include <stdio.h>
 
-/* Connection options, shared by the legacy mode and the subcommands. */
-struct conn_opts {
-	const char *config;
-	const char *protocol;
-	const char *server;
-	const char *portnumber;
-	const char *servicepath;
-	const char *url;
-	const char *username;
-	const char *password;
-	const char *credstore;
-	const char *sessionfile;
-	const char *savesessionfile;
-	const char *cacertsfile;
-	const char *thumbprint;
-	const char *known_hosts;
-	const char *verbose; /* level text, "" when given bare */
-	const char *encoding;
-	const char *passthroughauthpackage;
-	const char *timeout; /* seconds a transfer may stall */
-	int passthroughauth;
-	int insecure;
-	int verbose_given;
-};
+#include <vifs/connect.h>
+
+/*
+ * Connection options, shared by the legacy mode and the subcommands: the
+ * library's struct vifs_connect_opts (<vifs/connect.h>), under the name
+ * the commands use.
+ */
+#define conn_opts vifs_connect_opts
 
 /* vifs's own options. */
 struct legacy_opts {
@@ -65,7 +49,7 @@ void conn_from_env(struct conn_opts *c);
  * returns the value of a variable name or NULL.  Values are borrowed: they
  * must outlive C.  conn_from_env() is conn_fill() over getenv().
  */
-typedef const char *(*conn_get_fn)(const char *name, void *arg);
+typedef vifs_connect_get_fn conn_get_fn;
 void conn_fill(struct conn_opts *c, conn_get_fn get, void *arg);
 
 #endif

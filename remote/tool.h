@@ -6,6 +6,8 @@
 
 #include <vifs/esxconf.h>
 
+#include "opts.h"
+
 /* Exit status of the new subcommands (the legacy options keep vifs's). */
 enum {
 	TOOL_OK = 0,
@@ -18,12 +20,69 @@ enum tool_output {
 	TOOL_OUTPUT_XML,
 };
 
-/* Options every esx.conf subcommand takes. */
+/*
+ * Options every esx.conf subcommand takes.  With --file the subcommands
+ * work on a local file; with connection options (or VI_SERVER, VI_URL,
+ * VI_SESSIONFILE in the environment) and no --file, on the host's
+ * /host/esx.conf (REMOTE set by tool_doc_mode()).
+ */
 struct tool_doc_opts {
 	const char *file; /* --file: local esx.conf, "-" = stdin */
 	int dry_run; /* --dry-run: print the diff, write nothing */
 	enum tool_output output;
+	struct conn_opts conn; /* connection options of the command line */
+	int remote; /* work on the host's /host/esx.conf */
+	const char *backup_dir; /* --backup-dir: where backups go */
+	int force; /* --force: override refusals and the conflict check */
 };
+
+/* One option of a subcommand family, for tool_args_next(). */
+struct tool_opt {
+	const char *name; /* long name, used as --NAME */
+	char letter; /* short form, or 0 */
+	int has_arg;
+	int id; /* returned by tool_args_next(); > 0 */
+};
+
+/*
+ * The command line of a family: its own options (OPTS, ending with a NULL
+ * name), the connection options of the legacy mode (into *CONN, through
+ * parse_conn_option()) and the positional arguments, which are collected
+ * in order into POS (ARGV itself, rewritten from ARGV[1] on) as GNU
+ * getopt permutes them.  "--" ends the options.
+ */
+struct tool_args {
+	int argc;
+	char **argv; /* ARGV[0] is the family name */
+	const char *family; /* for messages: "conf" */
+	const struct tool_opt *opts;
+	struct conn_opts *conn; /* NULL: no connection options */
+	const char *arg; /* value of the option just returned */
+	char **pos; /* positional arguments */
+	int npos;
+	int i; /* internal */
+	int dashdash; /* internal */
+};
+
+/* Starts parsing ARGC/ARGV with OPTS for FAMILY into A. */
+void tool_args_init(struct tool_args *a, int argc, char **argv,
+    const char *family, const struct tool_opt *opts, struct conn_opts *conn);
+
+/*
+ * Returns the id of the next option of OPTS (its value in A->arg), 0 when
+ * the options are done (positional arguments in A->pos), or -1 after
+ * printing a usage error (the caller exits with TOOL_USAGE).  Connection
+ * options are consumed here; a password given on the command line is
+ * copied and wiped from ARGV so that it does not show in ps.
+ */
+int tool_args_next(struct tool_args *a);
+
+/*
+ * Decides between the local file and the host after the options are
+ * parsed: sets O->remote, or prints a usage error for --file together
+ * with --server/--url/--sessionfile and returns TOOL_USAGE.
+ */
+int tool_doc_mode(struct tool_doc_opts *o, const char *family);
 
 /*
  * An edit: called with the loaded document, changes it through the
@@ -36,12 +95,27 @@ typedef int (*tool_edit_fn)(vifs_esxconf *doc, void *arg);
  * Loads the document named by OPTS, applies EDIT, then either prints the
  * unified diff (--dry-run; also when the input was standard input and the
  * result goes to standard output nowhere else) or saves it atomically.
- * Returns an exit status.
+ * In remote mode the edit goes through remote_edit().  Returns an exit
+ * status.
  */
 int tool_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
 
-/* Loads the document named by OPTS into *out; prints errors. */
+/* Loads the document named by OPTS (the file, or the host's) into *out;
+ * prints errors. */
 int tool_load(vifs_esxconf **out, const struct tool_doc_opts *opts);
+
+/*
+ * remote_edit.c: the host's /host/esx.conf.  remote_load() fetches it
+ * into *out (named "HOST:/host/esx.conf").  remote_edit() runs the whole
+ * pipeline: fetch, EDIT on a copy, lint of the edit, diff (--dry-run
+ * stops there), backup, conflict check, PUT, verify, and says what state
+ * the host's file is in when something fails.  remote_restore() puts the
+ * local file BACKUP back through the same backup, conflict check and
+ * verify.  They return exit statuses.
+ */
+int remote_load(vifs_esxconf **out, const struct tool_doc_opts *opts);
+int remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
+int remote_restore(const struct tool_doc_opts *opts, const char *backup);
 
 /* Parses "--output" values: "text" or "xml". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);

@@ -1,8 +1,7 @@
 /*
- * tool_conf.c - `vifs conf get|set|unset|list|lint`: structural, lossless
- * edits and checks of an esx.conf.
+ * tool_conf.c - `vifs conf get|set|unset|list|lint|restore`: structural,
+ * lossless edits and checks of an esx.conf, local or on a host.
  */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,21 +14,34 @@
 #include "tool.h"
 
 static const char conf_usage[] =
-    "usage: vifs conf get   --file FILE KEY...\n"
-    "       vifs conf set   --file FILE [--dry-run] KEY VALUE [KEY VALUE]...\n"
-    "       vifs conf unset --file FILE [--dry-run] KEY...\n"
-    "       vifs conf list  --file FILE [--output text|xml] [PREFIX]\n"
-    "       vifs conf lint  --file FILE [--output text|xml] [--strict]\n"
+    "usage: vifs conf get   WHERE KEY...\n"
+    "       vifs conf set   WHERE [--dry-run] KEY VALUE [KEY VALUE]...\n"
+    "       vifs conf unset WHERE [--dry-run] KEY...\n"
+    "       vifs conf list  WHERE [--output text|xml] [PREFIX]\n"
+    "       vifs conf lint  WHERE [--output text|xml] [--strict]\n"
+    "       vifs conf restore CONNECTION [--dry-run] BACKUP\n"
+    "WHERE is --file FILE, or the connection options of a host\n"
+    "(--server HOST [--username U --password P] ...; see vifs --help),\n"
+    "whose /host/esx.conf is then read and edited.\n"
     "\n"
     "Reads and edits esx.conf without touching any line the edit does not\n"
     "change. FILE - is standard input; an edit of standard input is\n"
-    "written to standard output.\n"
+    "written to standard output. An edit of a host's esx.conf saves the\n"
+    "original to a backup first, uploads only when the file has not\n"
+    "changed on the host since it was read, and reads the result back;\n"
+    "restore puts a backup back the same way.\n"
     "\n"
-    "  -f, --file FILE     the esx.conf to read (and write back)\n"
-    "  -n, --dry-run       print the unified diff of the edit, change nothing\n"
-    "  -o, --output FMT    text (default) or xml (list, lint)\n"
-    "      --strict        lint: warnings count as problems too\n"
-    "  -h, --help          this help\n"
+    "  -f, --file FILE       the esx.conf to read (and write back)\n"
+    "  -n, --dry-run         print the unified diff of the edit, change "
+    "nothing\n"
+    "  -o, --output FMT      text (default) or xml (list, lint)\n"
+    "      --strict          lint: warnings count as problems too\n"
+    "      --backup-dir DIR  where backups of a host's esx.conf go (default\n"
+    "                        ~/.local/state/vifs/backups/HOST)\n"
+    "      --force           edit a line that has a lint error, or upload\n"
+    "                        over a file that changed on the host since it\n"
+    "                        was read\n"
+    "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 ok, 1 failed or lint found problems, 2 usage error.\n";
 
@@ -197,51 +209,71 @@ done:
 int
 tool_conf_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "strict", no_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
+	enum {
+		OPT_FILE = 1,
+		OPT_HELP,
+		OPT_DRY_RUN,
+		OPT_OUTPUT,
+		OPT_STRICT,
+		OPT_BACKUP_DIR,
+		OPT_FORCE
 	};
+	static const struct tool_opt opts[] = {
+		{ "backup-dir", 0, 1, OPT_BACKUP_DIR },
+		{ "dry-run", 'n', 0, OPT_DRY_RUN },
+		{ "file", 'f', 1, OPT_FILE },
+		{ "force", 0, 0, OPT_FORCE },
+		{ "help", 'h', 0, OPT_HELP },
+		{ "output", 'o', 1, OPT_OUTPUT },
+		{ "strict", 0, 0, OPT_STRICT },
+		{ NULL, 0, 0, 0 },
+	};
+	struct tool_args args;
 	struct conf_args a;
 	const char *verb;
-	int c;
+	int c, rc;
 
 	memset(&a, 0, sizeof(a));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:hno:", longopts, NULL)) != -1) {
+	tool_args_init(&args, argc, argv, "conf", opts, &a.doc.conn);
+	while ((c = tool_args_next(&args)) > 0) {
 		switch (c) {
-		case 'f':
-			a.doc.file = optarg;
+		case OPT_FILE:
+			a.doc.file = args.arg;
 			break;
-		case 'h':
+		case OPT_HELP:
 			fputs(conf_usage, stdout);
-			return TOOL_OK;
-		case 'n':
+			return tool_write_stdout(NULL, 0) ? TOOL_FAILED :
+			                                    TOOL_OK;
+		case OPT_DRY_RUN:
 			a.doc.dry_run = 1;
 			break;
-		case 'o':
-			if (tool_parse_output(&a.doc.output, optarg) != 0)
+		case OPT_OUTPUT:
+			if (tool_parse_output(&a.doc.output, args.arg) != 0)
 				return usage_error("unknown output format "
 				                   "'%s' (text or xml)",
-				    optarg);
+				    args.arg);
 			break;
-		case 'S':
+		case OPT_STRICT:
 			a.strict = 1;
 			break;
-		default:
-			fprintf(stderr, "Try 'vifs conf --help'.\n");
-			return TOOL_USAGE;
+		case OPT_BACKUP_DIR:
+			a.doc.backup_dir = args.arg;
+			break;
+		case OPT_FORCE:
+			a.doc.force = 1;
+			break;
 		}
 	}
-	if (optind >= argc)
+	if (c < 0)
+		return TOOL_USAGE;
+	if (args.npos < 1)
 		return usage_error("missing subcommand (get, set, unset, "
-		                   "list or lint)");
-	verb = argv[optind];
-	a.argc = argc - optind - 1;
-	a.argv = argv + optind + 1;
+		                   "list, lint or restore)");
+	if ((rc = tool_doc_mode(&a.doc, "conf")) != TOOL_OK)
+		return rc;
+	verb = args.pos[0];
+	a.argc = args.npos - 1;
+	a.argv = args.pos + 1;
 	if (strcmp(verb, "get") == 0)
 		return conf_get(&a);
 	if (strcmp(verb, "list") == 0)
@@ -262,6 +294,15 @@ tool_conf_main(int argc, char **argv)
 		if (a.argc < 1)
 			return usage_error("unset needs a KEY");
 		return tool_edit(&a.doc, unset_edit, &a);
+	}
+	if (strcmp(verb, "restore") == 0) {
+		if (a.argc != 1)
+			return usage_error("restore needs one BACKUP file");
+		if (!a.doc.remote)
+			return usage_error("restore puts a backup back on a "
+			                   "host: give its connection options "
+			                   "(--server HOST ...), not --file");
+		return remote_restore(&a.doc, a.argv[0]);
 	}
 	return usage_error("unknown subcommand '%s'", verb);
 }

@@ -1,7 +1,16 @@
 /*
- * tool_legacy.c - the options of VMware's vifs: --get, --put, --dir,
- * --listds and --rm over the ESXi HTTP file service, with vifs's argument
- * order, messages and exit status (PROTOCOL.md §1-§3).
+ * tool_legacy.c - the options of VMware's vifs, with vifs's argument
+ * order, messages and exit status (PROTOCOL.md §1-§3): --get, --put,
+ * --dir and --listds over the ESXi HTTP file service; --mkdir, --rmdir,
+ * --copy, --move, --listdc and --rm through the VIM API (SOAP, common/
+ * vim.c), --rm falling back to the file service's DELETE of a file on a
+ * host without the VIM API.
+ *
+ * Sessions: the SOAP operations log in with the resolved user and
+ * password (or resume --sessionfile's session, checked with CurrentTime),
+ * and the file service's requests then carry the session cookie.
+ * --savesessionfile saves the session at the end and keeps it; any other
+ * session of our own login is logged out.
  *
  * Every failure prints our one-line reason first ("vifs: authentication
  * failed for root@esx01:443"), then the message VMware's vifs prints, so
@@ -20,6 +29,8 @@
 #include <vifs/http.h>
 #include <vifs/listing.h>
 #include <vifs/remotepath.h>
+#include <vifs/viconfig.h>
+#include <vifs/vim.h>
 
 #include "conn.h"
 #include "msg.h"
@@ -48,6 +59,9 @@ struct legacy {
 	struct legacy_opts o;
 	struct conn conn;
 	vifs_http *http;
+	vifs_vim *vim; /* once a SOAP session is up */
+	int logged_in; /* by our Login (else resumed, or none) */
+	char *service_url; /* for vifs's connection messages */
 	struct progress progress;
 	enum tool_output output;
 	char *password; /* copy of a --password given on the command line */
@@ -152,10 +166,14 @@ make_url(struct legacy *l, const struct vifs_remotepath *rp, char **url,
 	return 0;
 }
 
+/* Opens the host, or relabels the progress of the one already open (a
+ * SOAP session lives on it). */
 static int
 open_host(struct legacy *l, const char *label)
 {
 	progress_init(&l->progress, label, !l->conn.opts.verbose_given);
+	if (l->http != NULL)
+		return 0;
 	if (conn_open(&l->http, &l->conn, progress_cb, &l->progress) != CONN_OK)
 		return -1;
 	return 0;
@@ -170,6 +188,200 @@ get_unsuccessful(struct legacy *l, const char *url)
 
 	fprintf(stderr, "GET %s unsuccessful : %s\n", url,
 	    *sl ? sl : "failed to get response");
+}
+
+/* --- the VIM API session ------------------------------------------ */
+
+static int
+stop_requested(void *payload)
+{
+	(void)payload;
+	return progress_stopped() != 0;
+}
+
+/* 1 when the user asked for a session of the VIM API of their own. */
+static int
+wants_session(const struct legacy *l)
+{
+	return l->conn.opts.sessionfile != NULL ||
+	    l->conn.opts.savesessionfile != NULL;
+}
+
+/* The path of the SOAP service: --url's path, else --servicepath, else
+ * the vSphere CLI's default.  *owned (caller frees) may hold it. */
+static const char *
+service_path(const struct legacy *l, char **owned)
+{
+	const char *url = l->conn.opts.url, *p;
+
+	*owned = NULL;
+	if (url != NULL && (p = strstr(url, "://")) != NULL) {
+		p += 3;
+		p += strcspn(p, "/?#");
+		if (*p == '/' && p[1] != '\0' && p[1] != '?' && p[1] != '#')
+			return *owned = strndup(p, strcspn(p, "?#"));
+	}
+	if (l->conn.opts.servicepath != NULL)
+		return l->conn.opts.servicepath;
+	return "/sdk/webService";
+}
+
+/* What vifs prints after "Unable to ...:": the fault's own words, else
+ * the reason. */
+static const char *
+fault_text(const struct legacy *l, int error)
+{
+	const struct vifs_vim_fault *f = l->vim ? vifs_vim_last_fault(l->vim) :
+	                                          NULL;
+
+	if (f != NULL && f->message != NULL && *f->message != '\0')
+		return f->message;
+	return vifs_strerror(error);
+}
+
+/*
+ * Brings up the SOAP session on the host: our Login with the resolved
+ * user and password, or --sessionfile's session, checked with
+ * CurrentTime.  Returns 0; -1 after printing why not; -2 without a word
+ * when FALLBACK is set and the host has no VIM API at all.
+ */
+static int
+soap_open(struct legacy *l, const char *label, int fallback)
+{
+	struct vifs_vim_opts vo;
+	const struct vifs_vim_fault *f;
+	char *owned = NULL;
+	size_t len;
+	int error;
+
+	if (l->vim != NULL)
+		return 0;
+	progress_init(&l->progress, label, 0);
+	if (l->http == NULL &&
+	    conn_open(&l->http, &l->conn, progress_cb, &l->progress) != CONN_OK)
+		return -1;
+	memset(&vo, 0, sizeof(vo));
+	vo.service_path = service_path(l, &owned);
+	vo.cancel = stop_requested;
+	error = vifs_vim_new(&l->vim, l->http, &vo);
+	len = strlen(l->conn.base_url) + strlen(vo.service_path) + 1;
+	free(l->service_url);
+	if ((l->service_url = malloc(len)) != NULL)
+		snprintf(l->service_url, len, "%s%s", l->conn.base_url,
+		    vo.service_path);
+	free(owned);
+	if (error < 0 || l->service_url == NULL) {
+		tool_liberror();
+		return -1;
+	}
+	if (l->conn.opts.sessionfile != NULL) {
+		const char *c = l->conn.cookie ? strchr(l->conn.cookie, '=') :
+		                                 NULL;
+
+		error = vifs_vim_resume(l->vim, c ? c + 1 : "");
+		if (error == 0)
+			return 0;
+		if (!progress_stopped()) {
+			tool_errorf("--sessionfile %s: %s%s",
+			    l->conn.opts.sessionfile, vifs_error_last(),
+			    error == VIFS_EAUTH ?
+			        "; log in again with a user and password "
+			        "(and --savesessionfile to keep that session)" :
+			        "");
+			fprintf(stderr,
+			    "Error while testing status of connection "
+			    "'%s': %s\n",
+			    l->service_url, fault_text(l, error));
+		}
+		goto fail;
+	}
+	error = vifs_vim_login(l->vim, l->conn.username, l->conn.password);
+	if (error == 0) {
+		l->logged_in = 1;
+		return 0;
+	}
+	if (progress_stopped())
+		goto fail;
+	if (error == VIFS_EUNSUPPORTED && fallback) {
+		if (l->conn.opts.verbose_given)
+			tool_notef("%s; using the file service",
+			    vifs_error_last());
+		vifs_vim_free(l->vim);
+		l->vim = NULL;
+		return -2;
+	}
+	tool_liberror();
+	f = vifs_vim_last_fault(l->vim);
+	if (f != NULL && f->message != NULL)
+		fprintf(stderr, "Error: %s\n", f->message);
+	else
+		fprintf(stderr, "Error connecting to server at '%s': %s\n",
+		    l->service_url,
+		    error == VIFS_EUNSUPPORTED || error == VIFS_EPARSE ?
+		        "Perhaps host is not a vCenter or ESX server" :
+		        vifs_strerror(error));
+fail:
+	vifs_vim_free(l->vim);
+	l->vim = NULL;
+	return -1;
+}
+
+/* The host name of the base URL "scheme://host[:port]", as the session
+ * file names it. */
+static char *
+base_host(const char *base)
+{
+	const char *p = strstr(base, "://");
+	size_t n;
+
+	p = p ? p + 3 : base;
+	if (*p == '[')
+		n = strcspn(p, "]") + (strchr(p, ']') ? 1 : 0);
+	else
+		n = strcspn(p, ":/");
+	return strndup(p, n);
+}
+
+/*
+ * Ends the SOAP session: --savesessionfile saves it and keeps it logged
+ * in, as the vSphere CLI does; a session of our own login is logged out.
+ * Returns 1 when the session file could not be written.
+ */
+static int
+soap_close(struct legacy *l)
+{
+	const char *cookie;
+	int rc = 0;
+
+	if (l->vim == NULL)
+		return 0;
+	/* The operation's label may be gone: no bar for the Logout. */
+	progress_init(&l->progress, "logout", 0);
+	cookie = vifs_vim_session_cookie(l->vim);
+	if (l->conn.opts.savesessionfile != NULL && cookie != NULL) {
+		char *host = base_host(l->conn.base_url);
+
+		if (host == NULL ||
+		    vifs_session_save(l->conn.opts.savesessionfile, host,
+		        cookie) < 0) {
+			if (host == NULL)
+				tool_errorf("out of memory");
+			else
+				tool_errorf("--savesessionfile: %s",
+				    vifs_error_last());
+			rc = LEGACY_FAIL;
+		} else if (l->conn.opts.verbose_given) {
+			tool_notef("session saved to %s; it stays logged in",
+			    l->conn.opts.savesessionfile);
+		}
+		free(host);
+	} else if (l->logged_in && !progress_stopped() &&
+	    vifs_vim_logout(l->vim) < 0) {
+		tool_warnf("logging out: %s", vifs_error_last());
+	}
+	vifs_vim_free(l->vim);
+	l->vim = NULL;
+	return rc;
 }
 
 /* "[ds] path" as vifs names a datastore file in its rm messages. */
@@ -456,7 +668,8 @@ confirmed(void)
 	return strcasecmp(p, "y") == 0 || strcasecmp(p, "yes") == 0;
 }
 
-/* --rm REMOTE: HTTP DELETE of a file. */
+/* --rm REMOTE: DeleteDatastoreFile_Task, as vifs; a file on a host
+ * without the VIM API is deleted with the file service's DELETE. */
 static int
 do_rm(struct legacy *l, const char *text)
 {
@@ -481,6 +694,28 @@ do_rm(struct legacy *l, const char *text)
 	if (rp->mode == VIFS_REMOTEPATH_HOST) {
 		rc = fail("Deleting of paths in /host is not supported.");
 		goto done;
+	}
+	if (rp->datastore != NULL) {
+		int so = soap_open(l, shown, !wants_session(l)), error;
+
+		if (so == -1)
+			goto done;
+		if (so == 0) {
+			if ((error = vifs_vim_delete(l->vim, shown, NULL)) <
+			    0) {
+				const char *why = fault_text(l, error);
+
+				if (progress_stopped())
+					goto done;
+				tool_liberror();
+				rc = fail("Unable to delete %s:\n%s", shown,
+				    why);
+				goto done;
+			}
+			printf("Deleted file '%s' successfully.\n", shown);
+			rc = 0;
+			goto done;
+		}
 	}
 	if (make_url(l, rp, &url, &path) < 0 ||
 	    open_host(l, vifs_remotepath_display(rp)) < 0) {
@@ -508,6 +743,213 @@ done:
 	return rc;
 }
 
+/* Parses TEXT as a datastore path into *rp and *ds ("[ds] path"); prints
+ * vifs's "Invalid datastore path" otherwise. */
+static int
+parse_dspath(struct vifs_remotepath **rp, char **ds, const char *text)
+{
+	*rp = NULL;
+	*ds = NULL;
+	if (vifs_remotepath_parse(rp, text) < 0)
+		tool_liberror();
+	else if ((*rp)->datastore == NULL)
+		tool_errorf("%s: no datastore ('[datastore] path')", text);
+	else if (vifs_remotepath_dspath(ds, *rp) < 0)
+		tool_liberror();
+	else
+		return 0;
+	vifs_remotepath_free(*rp);
+	*rp = NULL;
+	return fail("Invalid datastore path: %s.", text);
+}
+
+/* --mkdir REMOTE_DIR: MakeDirectory; the parent must exist. */
+static int
+do_mkdir(struct legacy *l, const char *text)
+{
+	struct vifs_remotepath *rp = NULL;
+	char *ds = NULL;
+	int rc = LEGACY_FAIL, error;
+
+	if (starts_tree(text, "/host"))
+		return fail("Creating a directory /host is not supported.");
+	if (parse_dspath(&rp, &ds, text) != 0)
+		return LEGACY_FAIL;
+	if (soap_open(l, ds, 0) < 0)
+		goto done;
+	if ((error = vifs_vim_mkdir(l->vim, ds, NULL, 0)) < 0) {
+		const char *why = fault_text(l, error);
+
+		if (progress_stopped())
+			goto done;
+		tool_liberror();
+		rc = fail("Unable to create directory %s:\n%s\n", ds, why);
+		goto done;
+	}
+	printf("Created directory '%s' successfully.\n", ds);
+	rc = 0;
+done:
+	vifs_remotepath_free(rp);
+	free(ds);
+	return rc;
+}
+
+/* --rmdir REMOTE_DIR: refused when the listing has any entry, then as
+ * --rm. */
+static int
+do_rmdir(struct legacy *l, const char *text)
+{
+	struct vifs_remotepath *rp = NULL;
+	vifs_listing *ls = NULL;
+	char *ds = NULL, *url = NULL, *page = NULL;
+	const char *path;
+	size_t len;
+	int rc = LEGACY_FAIL, error;
+
+	if (starts_tree(text, "/host"))
+		return fail("Deleting of paths in /host is not supported.");
+	if (parse_dspath(&rp, &ds, text) != 0)
+		return LEGACY_FAIL;
+	if (!l->o.force) {
+		printf("Remove directory '%s'? (y/n) : ", text);
+		if (!confirmed()) {
+			printf("Deletion of file has been aborted.\n");
+			goto done;
+		}
+	}
+	if (soap_open(l, ds, 0) < 0)
+		goto done;
+	if (make_url(l, rp, &url, &path) < 0 || open_host(l, text) < 0) {
+		rc = fail("Error: Cannot delete '%s'.", text);
+		goto done;
+	}
+	if (vifs_http_get_buf(l->http, path, &page, &len, 0) < 0) {
+		if (progress_stopped())
+			goto done;
+		tool_liberror();
+		get_unsuccessful(l, url);
+		rc = fail("Error: Cannot delete '%s'.", text);
+		goto done;
+	}
+	if (vifs_listing_parse(&ls, page, len) < 0) {
+		tool_liberror();
+		rc = fail("Error: Cannot delete '%s'.", text);
+		goto done;
+	}
+	if (vifs_listing_count(ls) > 0) {
+		tool_errorf("%s holds %zu entr%s", ds, vifs_listing_count(ls),
+		    vifs_listing_count(ls) == 1 ? "y" : "ies");
+		rc = fail("Error: Cannot delete '%s' since it is not empty.",
+		    text);
+		goto done;
+	}
+	if ((error = vifs_vim_delete(l->vim, ds, NULL)) < 0) {
+		const char *why = fault_text(l, error);
+
+		if (progress_stopped())
+			goto done;
+		tool_liberror();
+		rc = fail("Unable to delete %s:\n%s", ds, why);
+		goto done;
+	}
+	printf("Deleted file '%s' successfully.\n", ds);
+	rc = 0;
+done:
+	vifs_listing_free(ls);
+	vifs_remotepath_free(rp);
+	free(ds);
+	free(url);
+	free(page);
+	return rc;
+}
+
+/* --copy SRC DST, --move SRC DST: the file task in the datacenter of
+ * DST's dcPath (ha-datacenter by default). */
+static int
+do_copy_move(struct legacy *l, int move, const char *src, const char *dst)
+{
+	const char *verb = move ? "move" : "copy";
+	struct vifs_remotepath *srp = NULL, *drp = NULL;
+	struct vifs_vim_dclist *dcs = NULL;
+	const struct vifs_vim_datacenter *dc;
+	const char *dcname;
+	char *sds = NULL, *dds = NULL;
+	int rc = LEGACY_FAIL, error;
+
+	if (src == NULL || *src == '\0')
+		return fail("Error: source is not specified.");
+	if (dst == NULL || *dst == '\0')
+		return fail("Error: target is not specified.");
+	if (starts_tree(src, "/host") || starts_tree(dst, "/host"))
+		return fail("Files in /host cannot be used in %s.", verb);
+	if (parse_dspath(&srp, &sds, src) != 0 ||
+	    parse_dspath(&drp, &dds, dst) != 0)
+		goto done;
+	dcname = drp->dcpath ? drp->dcpath : DEFAULT_DC;
+	if (soap_open(l, sds, 0) < 0)
+		goto done;
+	if ((error = vifs_vim_datacenters(l->vim, &dcs)) < 0) {
+		const char *why = fault_text(l, error);
+
+		if (progress_stopped())
+			goto done;
+		tool_liberror();
+		rc = fail("Unable to %s %s to %s:\n%s\n", verb, src, dst, why);
+		goto done;
+	}
+	if ((dc = vifs_vim_dclist_find(dcs, dcname)) == NULL) {
+		tool_errorf("%s: no datacenter '%s' (see --listdc)",
+		    vifs_http_hostport(l->http), dcname);
+		rc = fail("Unable to %s %s to %s:\nno datacenter %s\n", verb,
+		    src, dst, dcname);
+		goto done;
+	}
+	error = move ? vifs_vim_move(l->vim, sds, dds, dc->id, l->o.force) :
+	               vifs_vim_copy(l->vim, sds, dds, dc->id, l->o.force);
+	if (error < 0) {
+		const char *why = fault_text(l, error);
+
+		if (progress_stopped())
+			goto done;
+		if (error == VIFS_EEXISTS && !l->o.force)
+			tool_errorf("%s; --force overwrites",
+			    vifs_error_last());
+		else
+			tool_liberror();
+		rc = fail("Unable to %s %s to %s:\n%s\n", verb, src, dst, why);
+		goto done;
+	}
+	printf("%s file from %s to %s successfully.\n",
+	    move ? "Moved" : "Copied", src, dst);
+	rc = 0;
+done:
+	vifs_vim_dclist_free(dcs);
+	vifs_remotepath_free(srp);
+	vifs_remotepath_free(drp);
+	free(sds);
+	free(dds);
+	return rc;
+}
+
+/* --listdc: the inventory path of every datacenter, one a line. */
+static int
+do_listdc(struct legacy *l)
+{
+	struct vifs_vim_dclist *dcs = NULL;
+
+	if (soap_open(l, "datacenters", 0) < 0)
+		return LEGACY_FAIL;
+	if (vifs_vim_datacenters(l->vim, &dcs) < 0) {
+		if (!progress_stopped())
+			tool_liberror();
+		return LEGACY_FAIL;
+	}
+	for (size_t i = 0; i < dcs->count; i++)
+		printf("%s\n", dcs->items[i].path);
+	vifs_vim_dclist_free(dcs);
+	return tool_write_stdout(NULL, 0) ? LEGACY_FAIL : 0;
+}
+
 static void
 no_operation(void)
 {
@@ -524,7 +966,30 @@ run(struct legacy *l, enum op op)
 {
 	const struct legacy_opts *o = &l->o;
 
+	/* A session the user wants saved or reused carries the file
+	 * service's requests too. */
 	switch (op) {
+	case OP_GET:
+	case OP_PUT:
+	case OP_DIR:
+	case OP_LISTDS:
+		if (wants_session(l) && soap_open(l, "session", 0) < 0)
+			return LEGACY_FAIL;
+		break;
+	default:
+		break;
+	}
+	switch (op) {
+	case OP_MOVE:
+		return do_copy_move(l, 1, o->move, o->positional);
+	case OP_COPY:
+		return do_copy_move(l, 0, o->copy, o->positional);
+	case OP_MKDIR:
+		return do_mkdir(l, o->mkdir);
+	case OP_RMDIR:
+		return do_rmdir(l, o->rmdir);
+	case OP_LISTDC:
+		return do_listdc(l);
 	case OP_GET:
 		return do_get(l, o->get, o->positional);
 	case OP_PUT:
@@ -579,23 +1044,9 @@ tool_legacy_main(int argc, char **argv)
 		goto done;
 	}
 	op = pick_op(&l.o, &opname);
-	switch (op) {
-	case OP_MOVE:
-	case OP_COPY:
-	case OP_MKDIR:
-	case OP_RMDIR:
-	case OP_LISTDC:
-		tool_errorf("--%s needs the VIM API (SOAP), which this vifs "
-		            "does not speak; it does --get, --put, --dir, "
-		            "--listds and --rm of files over HTTPS",
-		    opname);
-		rc = LEGACY_FAIL;
-		goto done;
-	default:
-		break;
-	}
 	progress_catch_signals();
-	rc = conn_resolve(&l.conn, &l.o.conn, CONN_CREDENTIALS);
+	rc = conn_resolve(&l.conn, &l.o.conn,
+	    CONN_CREDENTIALS | CONN_SAVE_SESSION);
 	if (progress_stopped()) {
 		rc = LEGACY_FAIL; /* ^C at a prompt: no more words */
 		goto done;
@@ -615,6 +1066,9 @@ tool_legacy_main(int argc, char **argv)
 	}
 	rc = run(&l, op);
 done:
+	if (soap_close(&l) != 0)
+		rc = LEGACY_FAIL;
+	free(l.service_url);
 	vifs_http_free(l.http);
 	conn_free(&l.conn);
 	conn_secret_free(l.password);

@@ -2,13 +2,14 @@
  * tool_passthru.c - `vifs passthru list|enable|disable`: which PCI devices
  * are given to VMs, and safe changes of that.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <vifs/error.h>
 #include <vifs/esxconf.h>
+#include <vifs/inventory.h>
 #include <vifs/passthru.h>
 #include <vifs/pciaddr.h>
 
@@ -18,24 +19,35 @@
 #define usage_error(...) tool_usagef("passthru", __VA_ARGS__)
 
 static const char passthru_usage[] =
-    "usage: vifs passthru list    --file FILE [--output text|xml]\n"
-    "       vifs passthru enable  --file FILE [--dry-run] [--force]\n"
+    "usage: vifs passthru list    WHERE [--inventory FILE] [--output "
+    "text|xml]\n"
+    "       vifs passthru enable  WHERE [--dry-run] [--force] [--inventory "
+    "FILE]\n"
     "                             [--notation N] [--key-notation N] ADDR...\n"
-    "       vifs passthru disable --file FILE [--dry-run] [--notation N]"
-    " ADDR...\n"
+    "       vifs passthru disable WHERE [--dry-run] [--inventory FILE]\n"
+    "                             [--notation N] ADDR...\n"
+    "WHERE is --file FILE, or the connection options of a host\n"
+    "(--server HOST [--username U --password P] ...; see vifs --help),\n"
+    "whose /host/esx.conf is then read and edited (with a backup, a\n"
+    "conflict check and a verify; see vifs conf --help).\n"
     "\n"
     "Lists and changes the owner (vmkernel or passthru) of PCI devices in\n"
     "esx.conf. ADDR may be written in any notation: esx.conf 000:27.0,\n"
     "Linux 0000:00:1b.0 or 00:1b.0, ESXi lspci 00:27.00, vmx\n"
     "00000:000:27.0; text that reads as two different addresses is refused\n"
     "unless --notation names one. Enabling passthru on a device that holds\n"
-    "a vmkname (a vmhba or vmnic the host uses), or on one function of a\n"
+    "a vmkname (a vmhba or vmnic the host uses), on a bridge with such a\n"
+    "device behind it (known from --inventory), or on one function of a\n"
     "multi-function device while the others stay with the VMkernel, is\n"
     "refused unless --force. Changes take effect at the next reboot.\n"
     "\n"
     "  -f, --file FILE         the esx.conf to read (and write back)\n"
     "  -n, --dry-run           print the unified diff, change nothing\n"
-    "      --force             override the safety refusals\n"
+    "      --force             override the safety refusals (and, on a\n"
+    "                          host, the conflict check)\n"
+    "      --inventory FILE    the host's PCI inventory (vifs-agent\n"
+    "                          inventory): bridges and slots for the checks\n"
+    "      --backup-dir DIR    where backups of a host's esx.conf go\n"
     "      --notation N        ADDR notation: esxconf, esxi-lspci, linux,\n"
     "                          linux-short, vmx, vmx-short\n"
     "      --key-notation N    notation of new /device/ keys (default\n"
@@ -49,6 +61,7 @@ struct passthru_args {
 	struct tool_doc_opts doc;
 	struct vifs_passthru_opts popts;
 	int enable;
+	size_t changes; /* keys the edit changed */
 	int argc;
 	char **argv;
 };
@@ -71,9 +84,6 @@ passthru_list(struct passthru_args *a)
 	size_t i, n;
 	int rc;
 
-	if (a->argc > 0)
-		return usage_error("list takes no argument, not '%s'",
-		    a->argv[0]);
 	if ((rc = tool_load(&doc, &a->doc)) != TOOL_OK)
 		return rc;
 	if (vifs_passthru_list_new(&list, doc, a->popts.topo) < 0) {
@@ -163,87 +173,153 @@ change_edit(vifs_esxconf *doc, void *arg)
 		           "(linux-short, vmx-short, ...)");
 	} else if (err < 0)
 		rc = tool_liberror();
-	else if (vifs_passthru_report_changes(r) > 0 && !a->doc.dry_run)
-		tool_notef("passthrough changes take effect at the next "
-		           "reboot of the host");
+	else
+		a->changes = vifs_passthru_report_changes(r);
 	vifs_passthru_report_free(r);
+	return rc;
+}
+
+/* Loads the inventory FILE into the topology of A; prints errors. */
+static int
+load_inventory(struct passthru_args *a, vifs_pci_topology **topo,
+    const char *file)
+{
+	vifs_inventory *inv = NULL;
+	const struct vifs_inv_info *info;
+	const char *server = a->doc.conn.server;
+	int rc = TOOL_OK;
+
+	if (vifs_inventory_open(&inv, file) < 0 ||
+	    vifs_inventory_topology(topo, inv) < 0) {
+		rc = tool_liberror();
+		goto done;
+	}
+	/* An inventory of another host would check the wrong topology. */
+	info = vifs_inventory_info(inv);
+	if (a->doc.remote && server != NULL && info->host != NULL &&
+	    strcasecmp(info->host, server) != 0)
+		tool_warnf("%s is the inventory of %s, not of %s", file,
+		    info->host, server);
+	a->popts.topo = *topo;
+done:
+	vifs_inventory_free(inv);
 	return rc;
 }
 
 int
 tool_passthru_main(int argc, char **argv)
 {
-	enum { OPT_FORCE = 256, OPT_NOTATION, OPT_KEY_NOTATION };
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "key-notation", required_argument, NULL, OPT_KEY_NOTATION },
-		{ "notation", required_argument, NULL, OPT_NOTATION },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	enum {
+		OPT_FILE = 1,
+		OPT_HELP,
+		OPT_DRY_RUN,
+		OPT_OUTPUT,
+		OPT_FORCE,
+		OPT_NOTATION,
+		OPT_KEY_NOTATION,
+		OPT_INVENTORY,
+		OPT_BACKUP_DIR
 	};
+	static const struct tool_opt opts[] = {
+		{ "backup-dir", 0, 1, OPT_BACKUP_DIR },
+		{ "dry-run", 'n', 0, OPT_DRY_RUN },
+		{ "file", 'f', 1, OPT_FILE },
+		{ "force", 0, 0, OPT_FORCE },
+		{ "help", 'h', 0, OPT_HELP },
+		{ "inventory", 0, 1, OPT_INVENTORY },
+		{ "key-notation", 0, 1, OPT_KEY_NOTATION },
+		{ "notation", 0, 1, OPT_NOTATION },
+		{ "output", 'o', 1, OPT_OUTPUT },
+		{ NULL, 0, 0, 0 },
+	};
+	struct tool_args args;
 	struct passthru_args a;
-	const char *verb;
-	int c;
+	vifs_pci_topology *topo = NULL;
+	const char *verb, *inventory = NULL;
+	int c, rc;
 
 	memset(&a, 0, sizeof(a));
 	a.popts.notation = VIFS_PCI_AUTO;
 	a.popts.new_key_notation = VIFS_PCI_ESXCONF;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:hno:", longopts, NULL)) != -1) {
+	tool_args_init(&args, argc, argv, "passthru", opts, &a.doc.conn);
+	while ((c = tool_args_next(&args)) > 0) {
 		switch (c) {
-		case 'f':
-			a.doc.file = optarg;
+		case OPT_FILE:
+			a.doc.file = args.arg;
 			break;
-		case 'h':
+		case OPT_HELP:
 			fputs(passthru_usage, stdout);
-			return TOOL_OK;
-		case 'n':
+			return tool_write_stdout(NULL, 0) ? TOOL_FAILED :
+			                                    TOOL_OK;
+		case OPT_DRY_RUN:
 			a.doc.dry_run = 1;
 			break;
-		case 'o':
-			if (tool_parse_output(&a.doc.output, optarg) != 0)
+		case OPT_OUTPUT:
+			if (tool_parse_output(&a.doc.output, args.arg) != 0)
 				return usage_error("unknown output format "
 				                   "'%s' (text or xml)",
-				    optarg);
+				    args.arg);
 			break;
 		case OPT_FORCE:
 			a.popts.flags |= VIFS_PASSTHRU_FORCE;
+			a.doc.force = 1;
 			break;
 		case OPT_NOTATION:
-			if (vifs_pci_notation_parse(&a.popts.notation, optarg) <
-			        0 ||
+			if (vifs_pci_notation_parse(&a.popts.notation,
+			        args.arg) < 0 ||
 			    a.popts.notation == VIFS_PCI_AUTO)
 				return usage_error("unknown notation '%s'",
-				    optarg);
+				    args.arg);
 			break;
 		case OPT_KEY_NOTATION:
 			if (vifs_pci_notation_parse(&a.popts.new_key_notation,
-			        optarg) < 0 ||
+			        args.arg) < 0 ||
 			    a.popts.new_key_notation == VIFS_PCI_AUTO)
 				return usage_error("unknown notation '%s'",
-				    optarg);
+				    args.arg);
 			break;
-		default:
-			fprintf(stderr, "Try 'vifs passthru --help'.\n");
-			return TOOL_USAGE;
+		case OPT_INVENTORY:
+			inventory = args.arg;
+			break;
+		case OPT_BACKUP_DIR:
+			a.doc.backup_dir = args.arg;
+			break;
 		}
 	}
-	if (optind >= argc)
+	if (c < 0)
+		return TOOL_USAGE;
+	if (args.npos < 1)
 		return usage_error("missing subcommand (list, enable or "
 		                   "disable)");
-	verb = argv[optind];
-	a.argc = argc - optind - 1;
-	a.argv = argv + optind + 1;
-	if (strcmp(verb, "list") == 0)
-		return passthru_list(&a);
-	if (strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0) {
+	if ((rc = tool_doc_mode(&a.doc, "passthru")) != TOOL_OK)
+		return rc;
+	verb = args.pos[0];
+	a.argc = args.npos - 1;
+	a.argv = args.pos + 1;
+	if (strcmp(verb, "list") == 0) {
+		if (a.argc > 0)
+			return usage_error("list takes no argument, not '%s'",
+			    a.argv[0]);
+	} else if (strcmp(verb, "enable") == 0 ||
+	    strcmp(verb, "disable") == 0) {
 		a.enable = strcmp(verb, "enable") == 0;
 		if (a.argc < 1)
 			return usage_error("%s needs a device address", verb);
-		return tool_edit(&a.doc, change_edit, &a);
+	} else {
+		return usage_error("unknown subcommand '%s'", verb);
 	}
-	return usage_error("unknown subcommand '%s'", verb);
+	if (inventory != NULL &&
+	    (rc = load_inventory(&a, &topo, inventory)) != TOOL_OK)
+		goto done;
+	if (strcmp(verb, "list") == 0) {
+		rc = passthru_list(&a);
+		goto done;
+	}
+	rc = tool_edit(&a.doc, change_edit, &a);
+	if (rc == TOOL_OK && a.changes > 0 && !a.doc.dry_run)
+		tool_notef("passthrough changes take effect at the next "
+		           "reboot of the host");
+done:
+	vifs_pci_topology_free(topo);
+	return rc;
 }

@@ -113,6 +113,39 @@ VIFS_EXTERN int vifs_http_delete(vifs_http *h, const char *url_path);
 VIFS_EXTERN int vifs_http_head(vifs_http *h, const char *url_path,
     int64_t *size);
 
+/*
+ * POSTs LEN bytes of BODY to URL_PATH, with the extra header lines
+ * HEADERS ("Name: value" strings up to a NULL; HEADERS may be NULL), and
+ * reads the answer's body, whatever its status, into a new buffer *out of
+ * *out_len bytes (NUL-terminated; free with free()).  The status is then
+ * vifs_http_last_status(): a 4xx or 5xx answer is not an error here, as
+ * SOAP faults come with status 500.  Fails only when no answer came
+ * (connection, TLS, timeout; the messages of the other requests) or the
+ * body is larger than MAX bytes (0: 64 MiB; VIFS_ETOOBIG).  The request
+ * carries the cookie but never the Basic credentials, is not redirected
+ * and is never retried.
+ */
+VIFS_EXTERN int vifs_http_post(vifs_http *h, const char *url_path,
+    const char *const *headers, const void *body, size_t len, char **out,
+    size_t *out_len, size_t max);
+
+/*
+ * Value of the cookie NAME that the last response set (its last
+ * "Set-Cookie: NAME=value; ..." header), without attributes and as sent
+ * (quotes kept), or NULL when it set none.  Borrowed until the next call
+ * on H.
+ */
+VIFS_EXTERN const char *vifs_http_response_cookie(vifs_http *h,
+    const char *name);
+
+/* Replaces the "name=value" cookie sent with every request (copied;
+ * NULL: none). */
+VIFS_EXTERN int vifs_http_set_cookie(vifs_http *h, const char *cookie);
+
+/* Replaces the HTTP Basic credentials (copied; NULL user: send none). */
+VIFS_EXTERN int vifs_http_set_credentials(vifs_http *h, const char *username,
+    const char *password);
+
 /* Status code of the last response, 0 when there was none. */
 VIFS_EXTERN long vifs_http_last_status(const vifs_http *h);
 

@@ -3,6 +3,13 @@
  * 100 MB file, against a plain memchr line scan of the same bytes.
  *
  * Usage: bench_esxconf [MEGABYTES]   (default 100)
+ *        bench_esxconf --generate KILOBYTES > esx.conf
+ *
+ * --generate writes one host's esx.conf of about that size instead, for
+ * the benchmarks that need many realistic hosts (tests/bench/
+ * bench_fleet.sh): the same families at the counts of a real host, a few
+ * dozen devices (NICs and HBAs with their vmknames, two devices free for
+ * passthru, one given to it), the rest port groups.
  *
  * The file is made of the key families of real hosts (/adv/, /device/,
  * /net/pnic/, /net/vswitch/.../portgroup/..., /system/uuid,
@@ -161,6 +168,92 @@ generate(struct gen *g, size_t target)
 	}
 }
 
+/* One host's esx.conf of about TARGET bytes; keys in byte order. */
+static void
+generate_host(struct gen *g, size_t target)
+{
+	static const char *const groups[] = { "Cpu", "Disk", "Mem", "Misc",
+		"Net", "Nmp", "Scsi", "UserVars", "VMFS3" };
+	static const char *const pgfields[] = { "name",
+		"securityPolicy/allowPromiscuous", "securityPolicy/forgedTx",
+		"securityPolicy/macChange", "teamPolicy/uplinks[0000]/pnic",
+		"teamPolicy/uplinks[0001]/pnic", "vlanId" };
+	char key[256], val[128];
+	size_t i, j, k, v;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		for (j = 0; j < 24; j++) {
+			snprintf(key, sizeof(key), "/adv/%s/Option%04zu",
+			    groups[i], j);
+			snprintf(val, sizeof(val), "%u", rnd() % 100000);
+			put_line(g, key, val);
+		}
+	}
+	/* Bus 0: the chipset; bus 2: a four-port NIC; bus 3: the HBA;
+	 * buses 5 and 6: devices free for passthru; bus 7: one given. */
+	for (j = 0; j < 32; j += 2) {
+		snprintf(key, sizeof(key), "/device/000:%02zu.0/owner", j);
+		put_line(g, key, "vmkernel");
+	}
+	for (j = 0; j < 4; j++) {
+		snprintf(key, sizeof(key), "/device/002:00.%zu/owner", j);
+		put_line(g, key, "vmkernel");
+		snprintf(key, sizeof(key), "/device/002:00.%zu/vmkname", j);
+		snprintf(val, sizeof(val), "vmnic%zu", j);
+		put_line(g, key, val);
+	}
+	put_line(g, "/device/003:00.0/owner", "vmkernel");
+	put_line(g, "/device/003:00.0/vmkname", "vmhba0");
+	put_line(g, "/device/005:00.0/owner", "vmkernel");
+	put_line(g, "/device/006:00.0/owner", "vmkernel");
+	put_line(g, "/device/007:00.0/owner", "passthru");
+	for (i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/mac", i);
+		snprintf(val, sizeof(val), "00:50:56:%02x:%02x:%02x",
+		    rnd() & 255, rnd() & 255, rnd() & 255);
+		put_line(g, key, val);
+		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/name", i);
+		snprintf(val, sizeof(val), "vmnic%zu", i);
+		put_line(g, key, val);
+	}
+	/* Port groups of a few virtual switches make up the rest. */
+	for (v = 0; v < 100 && g->len < target; v++) {
+		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/mtu", v);
+		put_line(g, key, "1500");
+		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/name", v);
+		snprintf(val, sizeof(val), "vSwitch%zu", v);
+		put_line(g, key, val);
+		for (j = 0; j < 64 && g->len < target; j++) {
+			for (k = 0; k < 7; k++) {
+				snprintf(key, sizeof(key),
+				    "/net/vswitch/"
+				    "child[%04zu]/portgroup/child[%04zu]/%s",
+				    v, j, pgfields[k]);
+				if (k == 0)
+					snprintf(val, sizeof(val),
+					    "VM Network %zu-%zu", v, j);
+				else if (k < 4)
+					snprintf(val, sizeof(val), "%s",
+					    rnd() % 2 ? "true" : "false");
+				else if (k < 6)
+					snprintf(val, sizeof(val), "vmnic%u",
+					    rnd() % 4);
+				else
+					snprintf(val, sizeof(val), "%u",
+					    rnd() % 4095);
+				put_line(g, key, val);
+			}
+		}
+	}
+	put_line(g, "/system/uuid", "473027ac-5705f21d-6d09-000c2918f3dd");
+	for (i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "/vmkdevmgr/pci/m%08zx/alias",
+		    0x8000 + i);
+		snprintf(val, sizeof(val), "vmnic%zu", i);
+		put_line(g, key, val);
+	}
+}
+
 static double
 now(void)
 {
@@ -231,6 +324,16 @@ main(int argc, char **argv)
 	char **keys, *out, *value;
 	int r, ok = 1;
 
+	if (argc > 2 && strcmp(argv[1], "--generate") == 0) {
+		generate_host(&g, (size_t)strtoul(argv[2], NULL, 10) * 1024);
+		if (fwrite(g.buf, 1, g.len, stdout) != g.len ||
+		    fflush(stdout) != 0)
+			die("writing the file");
+		free(g.buf);
+		free(g.keys);
+		free(g.klens);
+		return 0;
+	}
 	if (argc > 1)
 		target = (size_t)strtoul(argv[1], NULL, 10);
 	target *= 1024 * 1024;

@@ -1,0 +1,130 @@
+/*
+ * fleet_cli.h - what the fleet commands of vifs share: the hosts (--server
+ * repeated, --servers FILE, VI_SERVERS), --parallel and --host-timeout,
+ * the connection settings and credentials of every host, one line per
+ * host as it finishes, the progress bar and the summary.
+ *
+ * A command parses its command line with fleet_cli_option() (fleet and
+ * connection options) before its own options, calls fleet_cli_setup() to
+ * get a fleet of every host with its job's callbacks, prints each result
+ * with fleet_cli_result() from its DONE callback, and runs the fleet with
+ * fleet_cli_run(), which draws the bar, stops on SIGINT/SIGTERM/SIGHUP,
+ * prints the summary and returns the exit status.
+ */
+#ifndef VIFS_TOOL_FLEET_CLI_H
+#define VIFS_TOOL_FLEET_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vifs/connect.h>
+#include <vifs/fleet.h>
+#include <vifs/hostlist.h>
+
+#include "opts.h"
+
+#define FLEET_HOST_TIMEOUT_DEFAULT 300 /* seconds */
+
+struct fleet_cli {
+	/* From the command line. */
+	struct conn_opts conn; /* connection options, --server aside */
+	const char **servers; /* --server values, in order */
+	size_t nservers;
+	const char **files; /* --servers values */
+	size_t nfiles;
+	const char *parallel; /* --parallel */
+	const char *host_timeout; /* --host-timeout */
+
+	/* Set by fleet_cli_setup(). */
+	vifs_hostlist *hosts;
+	struct vifs_connect c; /* shared settings (no server) */
+	char *prompted_user; /* asked once on the terminal, or NULL */
+	char *prompted_password;
+	int verbose;
+
+	/* While the fleet runs. */
+	int bar; /* draw the progress bar (stdout is a terminal) */
+	int bar_drawn;
+	int64_t bar_last_ms;
+	size_t drift; /* hosts an audit found drifted (counted apart) */
+};
+
+/*
+ * Takes ARGV[0] (and ARGV[1] for its value) into FC when it is a fleet
+ * option or a connection option.  Returns the number of elements used (1
+ * or 2), 0 when ARGV[0] is neither, or -1 after printing a usage error
+ * for FAMILY.
+ */
+int fleet_cli_option(struct fleet_cli *fc, const char *family, int argc,
+    char **argv);
+
+/* The same for the fleet options alone. */
+int fleet_cli_fleet_option(struct fleet_cli *fc, const char *family, int argc,
+    char **argv);
+
+/*
+ * Returns 1 when the legacy command line ARGV names several hosts: a fleet
+ * option (--servers, --parallel, --host-timeout), --server more than
+ * once, or VI_SERVERS in the environment with neither --server nor --url
+ * on the command line.
+ */
+int fleet_cli_wanted(int argc, char **argv);
+
+/*
+ * For "vifs --servers FILE audit ...": the index in ARGV of the word
+ * "audit" when it is the first argument that is neither an option nor an
+ * option's value, else 0.  The caller runs the subcommand with that word
+ * moved to the front.
+ */
+int fleet_cli_subcommand(int argc, char **argv);
+
+/*
+ * Resolves the hosts and the settings shared by all, looks up the
+ * credentials of each host (command line, environment and --config
+ * first; then the credential store under "host:port", then "host"; then
+ * one prompt on the terminal for the hosts still without), and makes *out
+ * with JOB's START, STEP, DONE and payload (the rest of JOB is filled
+ * here, TICK included).  JOB->payload must point to a structure whose
+ * first member is FC.  Returns TOOL_OK, or TOOL_USAGE / TOOL_FAILED after
+ * printing why.
+ */
+int fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
+    const struct vifs_fleet_opts *job);
+
+/*
+ * Prints the line of host H: "NAME ok", "NAME WORD: DETAIL" (WORD
+ * "FAILED", "DRIFT", ...).  DETAIL NULL means H's reason.
+ */
+void fleet_cli_result(struct fleet_cli *fc, vifs_fleet_host *h,
+    const char *word, const char *detail);
+
+/*
+ * Runs F, drawing the progress bar on a terminal; prints the summary
+ * ("N hosts: A ok, B failed, C skipped in S s"; with drift counted apart
+ * when any).  Returns TOOL_OK when every host succeeded, else
+ * TOOL_FAILED.  A stop signal ends the run early and the process with
+ * that signal once the caller has cleaned up (progress_reraise()).
+ */
+int fleet_cli_run(struct fleet_cli *fc, vifs_fleet *f);
+
+/* Frees what FC holds. */
+void fleet_cli_free(struct fleet_cli *fc);
+
+/*
+ * Replaces a --password of the command line (FC->conn.password, pointing
+ * into ARGV) by a copy in *copy (free with vifs_connect_secret_free())
+ * and wipes it in ARGV, so that it does not show in the process list.
+ * Returns 0, or -1 after printing an error.
+ */
+int fleet_cli_hide_password(struct fleet_cli *fc, char **copy, int argc,
+    char **argv);
+
+/* Prints the fleet options for a command's --help. */
+void fleet_cli_usage(FILE *f);
+
+/* The fleet commands: --get/--put across hosts (ARGV as vifs's, ARGV[0]
+ * the program), and "vifs audit" (ARGV[0] "audit"). */
+int tool_fleet_main(int argc, char **argv);
+int tool_audit_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * remote_edit.c - `vifs conf` and `vifs passthru` on a host's
+ * /host/esx.conf: fetch, edit a copy, lint of the edit, diff, then the
+ * library's backup, conflict check, PUT and verify, with a report of the
+ * state the host's file is in whatever fails (docs/internals/remoteedit.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vifs/diff.h>
+#include <vifs/error.h>
+#include <vifs/esxconf.h>
+#include <vifs/file.h>
+#include <vifs/http.h>
+#include <vifs/remoteedit.h>
+
+#include "conn.h"
+#include "msg.h"
+#include "tool.h"
+
+/* Lint findings shown one by one before the rest are only counted. */
+#define SHOW_FINDINGS 10
+
+struct session {
+	struct conn conn;
+	vifs_http *http;
+	vifs_remoteedit *re;
+	const char *what; /* "esx.conf" */
+	const char *host;
+	int fetch_failed; /* connected, but the file could not be read */
+};
+
+static void
+session_close(struct session *s)
+{
+	vifs_remoteedit_free(s->re);
+	vifs_http_free(s->http);
+	conn_free(&s->conn);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Prints the backup path as soon as it exists, before the upload. */
+static void
+on_step(void *payload, enum vifs_remoteedit_step done,
+    const struct vifs_remoteedit_result *res)
+{
+	struct session *s = payload;
+
+	if (done == VIFS_STEP_BACKUP && res->backup != NULL &&
+	    res->conflict_backup == NULL)
+		tool_notef("backup of %s on %s: %s", s->what, s->host,
+		    res->backup);
+	else if (done == VIFS_STEP_BACKUP && res->conflict_backup != NULL)
+		tool_notef("backup of the copy found on %s (changed since it "
+		           "was read): %s",
+		    s->host, res->conflict_backup);
+}
+
+/* Connects to the host of OPTS and fetches its esx.conf. */
+static int
+session_open(struct session *s, const struct tool_doc_opts *opts)
+{
+	struct vifs_remoteedit_opts ro;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->what = "esx.conf";
+	rc = conn_resolve(&s->conn, &opts->conn, CONN_CREDENTIALS);
+	if (rc == CONN_NO_CREDENTIALS) {
+		tool_errorf("no user and password for %s: give --username and "
+		            "--password, a credential store entry "
+		            "(vifs credstore add) or --sessionfile",
+		    s->conn.lookup_server ? s->conn.lookup_server : "the host");
+		return TOOL_FAILED;
+	}
+	if (rc != CONN_OK)
+		return TOOL_FAILED;
+	if (conn_open(&s->http, &s->conn, NULL, NULL) != CONN_OK)
+		return TOOL_FAILED;
+	memset(&ro, 0, sizeof(ro));
+	ro.backup_dir = opts->backup_dir;
+	ro.flags = opts->force ? VIFS_REMOTEEDIT_FORCE : 0;
+	ro.step = on_step;
+	ro.step_payload = s;
+	if (vifs_remoteedit_fetch(&s->re, s->http, &ro) < 0) {
+		s->fetch_failed = 1;
+		return tool_liberror();
+	}
+	s->host = vifs_remoteedit_host(s->re);
+	return TOOL_OK;
+}
+
+/* After a failed fetch: nothing was sent, say so. */
+static void
+report_fetch_failure(const struct session *s)
+{
+	const char *hp;
+	size_t n;
+
+	if (!s->fetch_failed || s->http == NULL)
+		return;
+	hp = vifs_http_hostport(s->http);
+	n = strlen(hp);
+	if (n > 4 && strcmp(hp + n - 4, ":443") == 0)
+		n -= 4;
+	tool_errorf("%s on %.*s is unchanged: nothing was uploaded", s->what,
+	    (int)n, hp);
+}
+
+/* Parses the fetched bytes into a document named HOST:/host/esx.conf. */
+static int
+session_doc(vifs_esxconf **out, const struct session *s)
+{
+	size_t len;
+	const char *data = vifs_remoteedit_data(s->re, &len);
+
+	if (vifs_esxconf_parse(out, vifs_remoteedit_name(s->re), data, len) < 0)
+		return tool_liberror();
+	return TOOL_OK;
+}
+
+int
+remote_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
+{
+	struct session s;
+	int rc;
+
+	*out = NULL;
+	if ((rc = session_open(&s, opts)) == TOOL_OK)
+		rc = session_doc(out, &s);
+	session_close(&s);
+	return rc;
+}
+
+/*
+ * Prints the lint of the edit: problems on lines it does not touch as
+ * warnings (the first few, then a count), problems on lines it touches as
+ * refusals, or as overridden warnings with --force.  Returns TOOL_FAILED
+ * when the edit is refused.
+ */
+static int
+report_check(const vifs_editcheck *c, const char *name, int force)
+{
+	size_t i, n = vifs_editcheck_count(c), shown = 0, untouched = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct vifs_editcheck_item *it = vifs_editcheck_get(c, i);
+
+		const char *how = it->touched == VIFS_EDIT_SAME_KEY ?
+		    "this edit sets or removes the key that line spells" :
+		    "this edit changes that line";
+
+		if (it->touched && it->severity == VIFS_LINT_ERROR) {
+			if (force)
+				tool_warnf("overridden by force: %s:%zu: %s: "
+				           "%s (%s)",
+				    name, it->line, it->rule, it->message, how);
+			else
+				tool_errorf("refused: %s:%zu: %s: %s; %s: fix "
+				            "it first, or use --force to "
+				            "override",
+				    name, it->line, it->rule, it->message, how);
+			continue;
+		}
+		if (it->touched) {
+			tool_warnf("%s:%zu: %s: %s (%s)", name, it->line,
+			    it->rule, it->message, how);
+			continue;
+		}
+		untouched++;
+		if (shown++ < SHOW_FINDINGS)
+			tool_warnf("%s:%zu: %s: %s (not touched by this edit)",
+			    name, it->line, it->rule, it->message);
+	}
+	if (untouched > SHOW_FINDINGS)
+		tool_warnf("%zu more problems on lines this edit does not "
+		           "touch (vifs conf lint shows them all)",
+		    untouched - SHOW_FINDINGS);
+	if (vifs_editcheck_refusals(c) > 0 && !force)
+		return TOOL_FAILED;
+	return TOOL_OK;
+}
+
+/* Prints the unified diff of BEFORE and AFTER with the host's name in
+ * the header. */
+static int
+print_diff(const char *name, const char *before, size_t before_len,
+    const char *after, size_t after_len)
+{
+	char label[1024], *diff = NULL;
+	size_t diff_len = 0;
+	int rc;
+
+	snprintf(label, sizeof(label), "%s (edited)", name);
+	if (vifs_diff_unified(&diff, &diff_len, before, before_len, after,
+	        after_len, name, label, 3) < 0)
+		return tool_liberror();
+	if (diff_len == 0)
+		tool_notef("%s: no change", name);
+	rc = tool_write_stdout(diff, diff_len);
+	free(diff);
+	return rc;
+}
+
+/* Says what state the host's file is in after a failed commit, and how
+ * to get the original back. */
+static void
+report_failure(const struct session *s, const struct vifs_remoteedit_result *r)
+{
+	const char *w = s->what, *h = s->host;
+	int uploaded = r->failed == VIFS_STEP_PUT ||
+	    r->failed == VIFS_STEP_VERIFY;
+
+	tool_errorf("%s", r->message ? r->message : "failed");
+	switch (r->state) {
+	case VIFS_REMOTE_UNCHANGED:
+		if (!uploaded)
+			tool_errorf("%s on %s is unchanged: nothing was "
+			            "uploaded",
+			    w, h);
+		else
+			tool_errorf("%s on %s is unchanged: the upload did "
+			            "not take (read back, it is the file as "
+			            "it was)",
+			    w, h);
+		break;
+	case VIFS_REMOTE_UPDATED:
+		tool_errorf("%s on %s holds the edit: the upload reported an "
+		            "error, but the file read back is what was sent",
+		    w, h);
+		break;
+	case VIFS_REMOTE_CHANGED:
+		tool_errorf("%s on %s has changed: it holds neither the file "
+		            "as it was nor the edit (read back: SHA-256 %.12s)",
+		    w, h, r->sha256_final);
+		break;
+	case VIFS_REMOTE_UNKNOWN:
+		tool_errorf("the state of %s on %s is unknown: it could not "
+		            "be read back after the upload",
+		    w, h);
+		break;
+	}
+	if (r->failed == VIFS_STEP_CONFLICT && r->conflict)
+		tool_errorf("run the command again to edit the current file, "
+		            "or use --force to upload this edit over it");
+	if (r->backup != NULL && r->state != VIFS_REMOTE_UNCHANGED)
+		tool_errorf("to put the file as it was back: vifs conf restore "
+		            "%s (with the same connection options)",
+		    r->backup);
+	else if (r->backup != NULL)
+		tool_errorf("the file as it was is also saved in %s",
+		    r->backup);
+}
+
+/* Runs the commit and reports it; VERB says what succeeded ("updated"). */
+static int
+commit(struct session *s, const char *data, size_t len, const char *verb)
+{
+	const struct vifs_remoteedit_result *r;
+	int err = vifs_remoteedit_commit(s->re, data, len);
+
+	r = vifs_remoteedit_result(s->re);
+	if (err < 0) {
+		report_failure(s, r);
+		return TOOL_FAILED;
+	}
+	if (r->nochange) {
+		tool_notef("%s: no change", vifs_remoteedit_name(s->re));
+		return TOOL_OK;
+	}
+	if (r->conflict)
+		tool_warnf("%s on %s had changed since it was read; uploaded "
+		           "over it because of --force",
+		    s->what, s->host);
+	tool_notef("%s on %s %s and verified (SHA-256 %.12s, was %.12s)",
+	    s->what, s->host, verb, r->sha256_final,
+	    r->conflict ? r->sha256_current : r->sha256_original);
+	return TOOL_OK;
+}
+
+int
+remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
+{
+	struct session s;
+	vifs_esxconf *before = NULL, *after = NULL;
+	vifs_editcheck *check = NULL;
+	char *out = NULL;
+	const char *in, *name;
+	size_t in_len, out_len;
+	int rc;
+
+	if ((rc = session_open(&s, opts)) != TOOL_OK) {
+		report_fetch_failure(&s);
+		goto done;
+	}
+	name = vifs_remoteedit_name(s.re);
+	in = vifs_remoteedit_data(s.re, &in_len);
+	if ((rc = session_doc(&before, &s)) != TOOL_OK ||
+	    (rc = session_doc(&after, &s)) != TOOL_OK)
+		goto done;
+	if ((rc = edit(after, arg)) != TOOL_OK)
+		goto done;
+	if (vifs_esxconf_serialize(&out, &out_len, after) < 0 ||
+	    vifs_remoteedit_check(&check, before, after) < 0) {
+		rc = tool_liberror();
+		goto done;
+	}
+	if ((rc = report_check(check, name, opts->force)) != TOOL_OK)
+		goto done;
+	if (opts->dry_run) {
+		rc = print_diff(name, in, in_len, out, out_len);
+		goto done;
+	}
+	rc = commit(&s, out, out_len, "updated");
+done:
+	free(out);
+	vifs_editcheck_free(check);
+	vifs_esxconf_free(before);
+	vifs_esxconf_free(after);
+	session_close(&s);
+	return rc;
+}
+
+int
+remote_restore(const struct tool_doc_opts *opts, const char *backup)
+{
+	struct session s;
+	vifs_esxconf *doc = NULL;
+	vifs_lint *lint = NULL;
+	char *data = NULL;
+	const char *in;
+	size_t len, in_len;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (vifs_file_read(&data, &len, backup) < 0) {
+		rc = tool_liberror();
+		goto done;
+	}
+	if (len == 0 && !opts->force) {
+		tool_errorf("%s is empty; an empty esx.conf leaves a host "
+		            "without its configuration (use --force to "
+		            "restore it anyway)",
+		    backup);
+		rc = TOOL_FAILED;
+		goto done;
+	}
+	/* The backup's own problems are told, not refused: it is what the
+	 * host had. */
+	if (vifs_esxconf_parse(&doc, backup, data, len) < 0 ||
+	    vifs_esxconf_lint(&lint, doc) < 0) {
+		rc = tool_liberror();
+		goto done;
+	}
+	if (vifs_lint_errors(lint) > 0)
+		tool_warnf("%s has %zu lint errors (vifs conf lint --file %s "
+		           "shows them)",
+		    backup, vifs_lint_errors(lint), backup);
+	if ((rc = session_open(&s, opts)) != TOOL_OK) {
+		report_fetch_failure(&s);
+		goto done;
+	}
+	in = vifs_remoteedit_data(s.re, &in_len);
+	if (opts->dry_run) {
+		rc = print_diff(vifs_remoteedit_name(s.re), in, in_len, data,
+		    len);
+		goto done;
+	}
+	rc = commit(&s, data, len, "restored");
+done:
+	free(data);
+	vifs_lint_free(lint);
+	vifs_esxconf_free(doc);
+	session_close(&s);
+	return rc;
+}

@@ -1,0 +1,331 @@
+/*
+ * tool_fleet.c - vifs's --get and --put across many hosts at once:
+ * "--get REMOTE DIR" writes every host's file to DIR/HOST/NAME (HOST made
+ * safe for a path), "--put LOCAL REMOTE" sends one file to every host.
+ * One line per host as it finishes, a summary, exit status 0 (every host
+ * ok), 1 (any failed) or 2 (usage).
+ */
+#define _GNU_SOURCE /* syncfs */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vifs/error.h>
+#include <vifs/fleet.h>
+#include <vifs/hostlist.h>
+#include <vifs/remotepath.h>
+
+#include "fleet_cli.h"
+#include "msg.h"
+#include "opts.h"
+#include "progress.h"
+#include "tool.h"
+
+#define FAMILY "fleet"
+
+struct xfer_job {
+	struct fleet_cli fc; /* first: fleet_cli_setup() needs it there */
+	int put;
+	char *url_path; /* the remote file, URL-encoded, same on all hosts */
+	const char *dir; /* --get: DIR */
+	char *name; /* --get: the file's name in DIR/HOST */
+	const char *local; /* --put: the local file */
+};
+
+/* The URL path of RP, the same for every host. */
+static char *
+url_path_of(const struct vifs_remotepath *rp)
+{
+	static const char base[] = "https://h";
+	char *url = NULL, *path;
+
+	if (vifs_remotepath_url(&url, rp, base, 0) < 0)
+		return NULL;
+	path = strdup(url + sizeof(base) - 1);
+	free(url);
+	return path;
+}
+
+/* DIR/HOST for host H, made and checked to be a real directory. */
+static int
+host_dir(char **out, const char *dir, vifs_fleet_host *h)
+{
+	char *safe = NULL, *path = NULL;
+	struct stat st;
+	size_t len;
+	int error = 0;
+
+	*out = NULL;
+	if ((error = vifs_hostlist_safe_name(&safe, vifs_fleet_host_name(h))) <
+	    0)
+		return error;
+	len = strlen(dir) + strlen(safe) + 2;
+	if ((path = malloc(len)) == NULL) {
+		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
+		goto done;
+	}
+	snprintf(path, len, "%s/%s", dir, safe);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+		error = vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+		goto done;
+	}
+	/* A symbolic link planted there would lead out of DIR. */
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		error = vifs_error_set(VIFS_EIO,
+		    "%s: not a directory (a symbolic link?)", path);
+		goto done;
+	}
+	*out = path;
+	path = NULL;
+done:
+	free(safe);
+	free(path);
+	return error;
+}
+
+static int
+xfer_start(vifs_fleet_host *h, void *payload)
+{
+	struct xfer_job *j = payload;
+	char *hdir = NULL, *target = NULL;
+	size_t len;
+	int error;
+
+	if (j->put)
+		return vifs_fleet_put_file(h, j->url_path, j->local);
+	if ((error = host_dir(&hdir, j->dir, h)) < 0)
+		return error;
+	len = strlen(hdir) + strlen(j->name) + 2;
+	if ((target = malloc(len)) == NULL) {
+		free(hdir);
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	}
+	snprintf(target, len, "%s/%s", hdir, j->name);
+	error = vifs_fleet_get_file(h, j->url_path, target);
+	free(hdir);
+	free(target);
+	return error;
+}
+
+static int
+xfer_step(vifs_fleet_host *h, int error, void *payload)
+{
+	(void)h;
+	(void)payload;
+	return error;
+}
+
+static void
+xfer_done(vifs_fleet_host *h, void *payload)
+{
+	struct xfer_job *j = payload;
+	char *hdir = NULL;
+
+	switch (vifs_fleet_host_state(h)) {
+	case VIFS_FLEET_OK:
+		fleet_cli_result(&j->fc, h, NULL, NULL);
+		break;
+	case VIFS_FLEET_FAILED:
+		fleet_cli_result(&j->fc, h, "FAILED", NULL);
+		/* No empty DIR/HOST left for a host that gave nothing. */
+		if (!j->put && host_dir(&hdir, j->dir, h) == 0)
+			rmdir(hdir);
+		free(hdir);
+		break;
+	default:
+		break; /* skipped: counted in the summary */
+	}
+}
+
+/* --get REMOTE DIR: checks DIR (made when missing) and the file name. */
+static int
+prepare_get(struct xfer_job *j, const char *remote, const char *dir)
+{
+	struct vifs_remotepath *rp = NULL;
+	struct stat st;
+	int rc = TOOL_USAGE;
+
+	if (dir == NULL)
+		return tool_usagef(FAMILY, "--get REMOTE DIR: no DIR");
+	if (strcmp(dir, "-") == 0)
+		return tool_usagef(FAMILY,
+		    "--get: with several hosts the files go to DIR/HOST/, "
+		    "not to standard output");
+	if (vifs_remotepath_parse(&rp, remote) < 0) {
+		tool_liberror();
+		goto done;
+	}
+	if (vifs_remotepath_basename(&j->name, rp) < 0 ||
+	    (j->url_path = url_path_of(rp)) == NULL) {
+		rc = tool_liberror();
+		goto done;
+	}
+	if (*j->name == '\0' || strcmp(j->name, ".") == 0 ||
+	    strcmp(j->name, "..") == 0 || strchr(j->name, '/') != NULL) {
+		tool_usagef(FAMILY, "--get %s: names no file", remote);
+		goto done;
+	}
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		tool_errorf("%s: %s", dir, strerror(errno));
+		rc = TOOL_FAILED;
+		goto done;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		tool_errorf("%s: not a directory", dir);
+		rc = TOOL_FAILED;
+		goto done;
+	}
+	j->dir = dir;
+	rc = TOOL_OK;
+done:
+	vifs_remotepath_free(rp);
+	return rc;
+}
+
+/* --put LOCAL REMOTE: a REMOTE ending in '/' gets LOCAL's name. */
+static int
+prepare_put(struct xfer_job *j, const char *local, const char *remote)
+{
+	struct vifs_remotepath *rp = NULL, *full = NULL;
+	struct stat st;
+	char *path = NULL;
+	int rc = TOOL_USAGE;
+
+	if (remote == NULL)
+		return tool_usagef(FAMILY, "--put LOCAL REMOTE: no REMOTE");
+	if (stat(local, &st) != 0) {
+		tool_errorf("%s: %s", local, strerror(errno));
+		return TOOL_FAILED;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		tool_errorf("%s: not a regular file", local);
+		return TOOL_FAILED;
+	}
+	if (vifs_remotepath_parse(&rp, remote) < 0) {
+		tool_liberror();
+		goto done;
+	}
+	if (*rp->path == '\0' || rp->path[strlen(rp->path) - 1] == '/') {
+		const char *name = strrchr(local, '/');
+		size_t len;
+
+		name = name ? name + 1 : local;
+		len = strlen(rp->path) + strlen(name) + 1;
+		if ((path = malloc(len)) == NULL) {
+			rc = tool_liberror();
+			goto done;
+		}
+		snprintf(path, len, "%s%s", rp->path, name);
+		if (vifs_remotepath_new(&full, rp->mode, rp->datastore, path,
+		        rp->dcpath) < 0) {
+			tool_liberror();
+			goto done;
+		}
+	}
+	if ((j->url_path = url_path_of(full ? full : rp)) == NULL) {
+		rc = tool_liberror();
+		goto done;
+	}
+	j->local = local;
+	j->put = 1;
+	rc = TOOL_OK;
+done:
+	vifs_remotepath_free(rp);
+	vifs_remotepath_free(full);
+	free(path);
+	return rc;
+}
+
+int
+tool_fleet_main(int argc, char **argv)
+{
+	struct xfer_job j;
+	struct legacy_opts lo;
+	struct vifs_fleet_opts job;
+	vifs_fleet *f = NULL;
+	char **rest = NULL, *password = NULL;
+	int nrest = 1, rc = TOOL_USAGE, dashdash = 0;
+
+	memset(&j, 0, sizeof(j));
+	/* The fleet options out, the rest read as vifs reads them. */
+	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL) {
+		tool_errorf("out of memory");
+		return TOOL_FAILED;
+	}
+	rest[0] = argv[0];
+	for (int i = 1; i < argc;) {
+		int n = 0;
+
+		if (strcmp(argv[i], "--") == 0)
+			dashdash = 1;
+		if (!dashdash &&
+		    (n = fleet_cli_fleet_option(&j.fc, FAMILY, argc - i,
+		         argv + i)) < 0)
+			goto done;
+		if (n > 0) {
+			i += n;
+			continue;
+		}
+		rest[nrest++] = argv[i++];
+	}
+	if (legacy_parse(&lo, nrest, rest) < 0) {
+		fprintf(stderr,
+		    "For a summary of command usage, type '%s "
+		    "--help'.\n",
+		    tool_progname);
+		goto done;
+	}
+	j.fc.conn = lo.conn;
+	if (fleet_cli_hide_password(&j.fc, &password, argc, argv) < 0) {
+		rc = TOOL_FAILED;
+		goto done;
+	}
+	if (lo.get != NULL && lo.put == NULL && lo.dir == NULL &&
+	    lo.rm == NULL && !lo.listds) {
+		rc = prepare_get(&j, lo.get, lo.positional);
+	} else if (lo.put != NULL && lo.get == NULL && lo.dir == NULL &&
+	    lo.rm == NULL && !lo.listds) {
+		rc = prepare_put(&j, lo.put, lo.positional);
+	} else {
+		rc = tool_usagef(FAMILY,
+		    "with several hosts vifs runs --get REMOTE DIR or "
+		    "--put LOCAL REMOTE (and the audit, conf and passthru "
+		    "commands); the other operations work on one host");
+	}
+	if (rc != TOOL_OK)
+		goto done;
+	memset(&job, 0, sizeof(job));
+	job.start = xfer_start;
+	job.step = xfer_step;
+	job.done = xfer_done;
+	job.payload = &j;
+	if ((rc = fleet_cli_setup(&j.fc, FAMILY, &f, &job)) != TOOL_OK)
+		goto done;
+	rc = fleet_cli_run(&j.fc, f);
+	/* Downloads are renamed into place unsynced; one sync for all. */
+	if (!j.put) {
+		int fd = open(j.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || syncfs(fd) != 0) {
+			tool_errorf("%s: %s", j.dir, strerror(errno));
+			rc = TOOL_FAILED;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+done:
+	vifs_fleet_free(f);
+	fleet_cli_free(&j.fc);
+	free(rest);
+	free(j.url_path);
+	free(j.name);
+	vifs_connect_secret_free(password);
+	progress_reraise();
+	return rc;
+}
