@@ -850,7 +850,8 @@ tick(vifs_fleet *f)
 	if (f->o.tick == NULL)
 		return 0;
 	vifs_fleet_stats(f, &st);
-	return f->o.tick(&st, f->o.payload);
+	return f->o.tick(&st,
+	    f->o.tick_payload ? f->o.tick_payload : f->o.payload);
 }
 
 int

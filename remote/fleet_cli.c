@@ -153,7 +153,11 @@ fleet_cli_subcommand(int argc, char **argv)
 		int n;
 
 		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
-			return strcmp(argv[i], "audit") == 0 ? i : 0;
+			return strcmp(argv[i], "audit") == 0 ||
+			        strcmp(argv[i], "conf") == 0 ||
+			        strcmp(argv[i], "passthru") == 0 ?
+			    i :
+			    0;
 		n = vifs_connect_match(&which, &value, fleet_defs, NFLEET_DEFS,
 		    argc - i, argv + i);
 		if (n == 0)
@@ -447,6 +451,7 @@ fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
 	o.username = fc->c.opts.username;
 	o.password = fc->c.opts.password;
 	o.tick = tick;
+	o.tick_payload = fc;
 	if (vifs_fleet_new(out, &o) < 0)
 		return tool_liberror();
 	if ((rc = add_hosts(fc, *out)) != TOOL_OK) {
@@ -514,8 +519,7 @@ fleet_cli_result(struct fleet_cli *fc, vifs_fleet_host *h, const char *word,
 	fflush(stdout);
 }
 
-/* TICK of every fleet command: the bar, and the stop signals.  The
- * payload of the job starts with the struct fleet_cli. */
+/* TICK of every fleet command: the bar, and the stop signals. */
 static int
 tick(const struct vifs_fleet_stats *st, void *payload)
 {
@@ -604,13 +608,13 @@ fleet_cli_hide_password(struct fleet_cli *fc, char **copy, int argc,
 void
 fleet_cli_usage(FILE *f)
 {
-	for (size_t i = 0; i < NFLEET_DEFS; i++) {
-		const struct vifs_connect_optdef *d = &fleet_defs[i];
-
-		fprintf(f, "      --%s%s\n          %s", d->name,
-		    d->kind == VIFS_CONNECT_FLAG ? "" : " VALUE", d->help);
-		if (d->dflt != NULL)
-			fprintf(f, " (default %s)", d->dflt);
-		fputs("\n", f);
-	}
+	fputs("  --server HOST[:PORT]     a host; repeat it for several\n"
+	      "  --servers FILE           hosts, one host[:port] a line, '#'\n"
+	      "                           comments (or VI_SERVERS: hosts\n"
+	      "                           separated by commas or blanks)\n"
+	      "  --parallel N             hosts worked on at once (default "
+	      "32)\n"
+	      "  --host-timeout SECS      limit of one host's whole job\n"
+	      "                           (default 300; 0: none)\n",
+	    f);
 }

@@ -22,6 +22,7 @@
 #include <vifs/hostlist.h>
 
 #include "opts.h"
+#include "tool.h"
 
 #define FLEET_HOST_TIMEOUT_DEFAULT 300 /* seconds */
 
@@ -72,9 +73,9 @@ int fleet_cli_wanted(int argc, char **argv);
 
 /*
  * For "vifs --servers FILE audit ...": the index in ARGV of the word
- * "audit" when it is the first argument that is neither an option nor an
- * option's value, else 0.  The caller runs the subcommand with that word
- * moved to the front.
+ * "audit", "conf" or "passthru" when it is the first argument that is
+ * neither an option nor an option's value, else 0.  The caller runs the
+ * family with that word moved to the front.
  */
 int fleet_cli_subcommand(int argc, char **argv);
 
@@ -84,9 +85,8 @@ int fleet_cli_subcommand(int argc, char **argv);
  * first; then the credential store under "host:port", then "host"; then
  * one prompt on the terminal for the hosts still without), and makes *out
  * with JOB's START, STEP, DONE and payload (the rest of JOB is filled
- * here, TICK included).  JOB->payload must point to a structure whose
- * first member is FC.  Returns TOOL_OK, or TOOL_USAGE / TOOL_FAILED after
- * printing why.
+ * here, TICK included).  Returns TOOL_OK, or TOOL_USAGE / TOOL_FAILED
+ * after printing why.
  */
 int fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
     const struct vifs_fleet_opts *job);
@@ -126,5 +126,21 @@ void fleet_cli_usage(FILE *f);
  * the program), and "vifs audit" (ARGV[0] "audit"). */
 int tool_fleet_main(int argc, char **argv);
 int tool_audit_main(int argc, char **argv);
+
+/*
+ * fleet_edit.c: "vifs conf ..." and "vifs passthru ..." across hosts.
+ * fleet_edit_main() takes the fleet options out of ARGV (ARGV[0] is
+ * FAMILY) and runs FAMILY_MAIN on the rest with fleet_edit_active()
+ * true, so that the family's edit of a host's file, remote_edit() and
+ * remote_restore(), comes to fleet_edit() and fleet_restore() instead:
+ * every host gets the edit (or its own backup back: WHICH is "latest" or
+ * the start of a backup's time) with backup, conflict check, PUT and
+ * verify.  They return exit statuses.
+ */
+int fleet_edit_main(int (*family_main)(int, char **), const char *family,
+    int argc, char **argv);
+int fleet_edit_active(void);
+int fleet_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
+int fleet_restore(const struct tool_doc_opts *opts, const char *which);
 
 #endif

@@ -37,6 +37,20 @@ main(int argc, char **argv)
 		fputs(main_usage, stderr);
 		return TOOL_USAGE;
 	}
+	/* "vifs --servers FILE audit ...": the family's word goes first. */
+	if (argv[1][0] == '-' && (i = fleet_cli_subcommand(argc, argv)) > 0) {
+		char *word = argv[i];
+
+		memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof(*argv));
+		argv[1] = word;
+	}
+	/* conf and passthru edits across several hosts: fleet_edit.c. */
+	if (strcmp(argv[1], "conf") == 0 && fleet_cli_wanted(argc, argv))
+		return fleet_edit_main(tool_conf_main, "conf", argc - 1,
+		    argv + 1);
+	if (strcmp(argv[1], "passthru") == 0 && fleet_cli_wanted(argc, argv))
+		return fleet_edit_main(tool_passthru_main, "passthru", argc - 1,
+		    argv + 1);
 	if (strcmp(argv[1], "conf") == 0)
 		return tool_conf_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "passthru") == 0)
@@ -49,14 +63,6 @@ main(int argc, char **argv)
 		return tool_audit_main(argc - 1, argv + 1);
 	/* VMware vifs's options, --help and --version included; across
 	 * several hosts with --servers, --server repeated or VI_SERVERS. */
-	if (argv[1][0] == '-' && (i = fleet_cli_subcommand(argc, argv)) > 0) {
-		/* "vifs --servers FILE audit ...": the word goes first. */
-		char *word = argv[i];
-
-		memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof(*argv));
-		argv[1] = word;
-		return tool_audit_main(argc - 1, argv + 1);
-	}
 	if (argv[1][0] == '-' && fleet_cli_wanted(argc, argv))
 		return tool_fleet_main(argc, argv);
 	if (argv[1][0] == '-')

@@ -16,6 +16,7 @@
 #include <vifs/remoteedit.h>
 
 #include "conn.h"
+#include "fleet_cli.h"
 #include "msg.h"
 #include "tool.h"
 
@@ -127,6 +128,13 @@ remote_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
 	int rc;
 
 	*out = NULL;
+	if (fleet_edit_active()) {
+		tool_errorf("across several hosts, conf and passthru change "
+		            "files (set, unset, enable, disable, restore); "
+		            "get, list and lint read one host (vifs audit "
+		            "reads a fleet)");
+		return TOOL_USAGE;
+	}
 	if ((rc = session_open(&s, opts)) == TOOL_OK)
 		rc = session_doc(out, &s);
 	session_close(&s);
@@ -290,6 +298,8 @@ remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	size_t in_len, out_len;
 	int rc;
 
+	if (fleet_edit_active())
+		return fleet_edit(opts, edit, arg);
 	if ((rc = session_open(&s, opts)) != TOOL_OK) {
 		report_fetch_failure(&s);
 		goto done;
@@ -333,6 +343,8 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 	size_t len, in_len;
 	int rc;
 
+	if (fleet_edit_active())
+		return fleet_restore(opts, backup);
 	memset(&s, 0, sizeof(s));
 	if (vifs_file_read(&data, &len, backup) < 0) {
 		rc = tool_liberror();

@@ -13,6 +13,7 @@
 #include <vifs/file.h>
 
 #include "conn.h"
+#include "fleet_cli.h"
 #include "msg.h"
 #include "tool.h"
 
@@ -168,8 +169,9 @@ env_names_host(void)
 int
 tool_doc_mode(struct tool_doc_opts *o, const char *family)
 {
+	/* A fleet (fleet_edit.c) took its hosts out of the command line. */
 	int cmdline = o->conn.server != NULL || o->conn.url != NULL ||
-	    o->conn.sessionfile != NULL;
+	    o->conn.sessionfile != NULL || fleet_edit_active();
 
 	if (o->file != NULL && cmdline)
 		return tool_usagef(family,

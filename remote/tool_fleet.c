@@ -281,6 +281,15 @@ tool_fleet_main(int argc, char **argv)
 		    tool_progname);
 		goto done;
 	}
+	if (lo.help) {
+		legacy_usage(stdout);
+		fputs("\nFleet options (--get and --put across several "
+		      "hosts):\n",
+		    stdout);
+		fleet_cli_usage(stdout);
+		rc = tool_write_stdout(NULL, 0) ? TOOL_FAILED : TOOL_OK;
+		goto done;
+	}
 	j.fc.conn = lo.conn;
 	if (fleet_cli_hide_password(&j.fc, &password, argc, argv) < 0) {
 		rc = TOOL_FAILED;

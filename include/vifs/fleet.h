@@ -106,7 +106,8 @@ struct vifs_fleet_opts {
 	vifs_fleet_step_fn step; /* required */
 	vifs_fleet_done_fn done; /* may be NULL */
 	vifs_fleet_tick_fn tick; /* may be NULL */
-	void *payload; /* given to the four callbacks */
+	void *payload; /* given to START, STEP and DONE */
+	void *tick_payload; /* given to TICK; NULL: PAYLOAD */
 };
 
 /* A host to add; strings are copied. */

@@ -80,12 +80,21 @@ tap_eq "... every host says why" 4 "$(grep -c 'FAILED: PUT /host/newfile: no suc
 
 # --- trust per host from the known-hosts file ----------------------------------
 mkdir -p "$HOME/.config/vifs"
-echo "${H[0]} $ESXSIM_THUMBPRINT_SHA256" >"$HOME/.config/vifs/known_hosts"
+{
+    echo "${H[0]} $ESXSIM_THUMBPRINT_SHA256"
+    echo "${H[1]} 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33"
+} >"$HOME/.config/vifs/known_hosts"
 vifs "${SERVERS[@]}" --username root --password "$ESXSIM_PASSWORD" \
     --get /host/esx.conf "$W/kh"
-tap_eq "known-hosts pins one host: exit 1" 1 "$RC"
-tap_eq "... that host ok" "${H[0]} ok" "$(grep "^${H[0]} " <<<"$OUT")"
-tap_eq "... the others not trusted" 3 \
+tap_eq "known-hosts pins two hosts: exit 1" 1 "$RC"
+tap_eq "... the host whose pin matches: ok" "${H[0]} ok" \
+    "$(grep "^${H[0]} " <<<"$OUT")"
+tap_match "... the host whose pin does not: refused" \
+    "^${H[1]} FAILED: certificate does not match the pinned thumbprint \(known_hosts\); host SHA-256 thumbprint $ESXSIM_THUMBPRINT_SHA256," \
+    "$(grep "^${H[1]} " <<<"$OUT")"
+tap_eq "... nothing written for it" "no" \
+    "$([ -e "$W/kh/${H[1]}" ] && echo yes || echo no)"
+tap_eq "... the others not trusted (no pin, no CA)" 2 \
     "$(grep -c 'FAILED: certificate not trusted' <<<"$OUT")"
 rm -f "$HOME/.config/vifs/known_hosts"
 
