@@ -11,22 +11,26 @@
 #include "tool.h"
 
 static const char main_usage[] =
-    "usage: vifs [connection options] --get REMOTE LOCAL | --put LOCAL "
-    "REMOTE |\n"
-    "            --dir REMOTE_DIR | --listds [--dc DC] | --rm REMOTE\n"
-    "       vifs conf      get|set|unset|list|lint --file FILE ...\n"
-    "       vifs passthru  list|enable|disable --file FILE ...\n"
-    "       vifs trust     [options] HOST[:PORT]\n"
+    "usage: vifs [conn] --get REMOTE LOCAL | --put LOCAL REMOTE | --dir DIR |\n"
+    "            --listds [--dc DC] | --listdc | --rm PATH | --mkdir DIR |\n"
+    "            --rmdir DIR | --copy SRC DST | --move SRC DST [--force]\n"
+    "       vifs conf     get|set|unset|list|lint|restore [conn | --file FILE]"
+    " ...\n"
+    "       vifs passthru list|enable|disable [conn | --file FILE] ...\n"
+    "       vifs audit    --servers FILE [--baseline FILE] [--report FILE]"
+    " ...\n"
+    "       vifs trust    [conn] HOST[:PORT]\n"
     "       vifs credstore [-f FILE] add|remove|list|clear ...\n"
-    "       vifs audit     --servers FILE [--baseline FILE] [--report "
-    "FILE] ...\n"
     "       vifs --help | --version\n"
     "\n"
+    "conn: the vSphere CLI's connection options (--server, --username, ...);\n"
+    "--servers FILE or --server repeated runs the same across many hosts.\n"
+    "\n"
     "vifs edits ESXi host configuration (esx.conf) safely: lossless\n"
-    "structural edits, passthrough changes with safety checks, diffs; and\n"
-    "moves files to and from ESXi hosts with the options of VMware's vifs.\n"
-    "'vifs --help' lists those options, 'vifs FAMILY --help' describes\n"
-    "each family; man vifs has the rest.\n";
+    "structural edits, passthrough changes with safety checks, backup,\n"
+    "verify and rollback; and moves files to and from ESXi hosts with the\n"
+    "options of VMware's vifs. 'vifs --help' lists those options, 'vifs\n"
+    "FAMILY --help' describes each family; man vifs has the rest.\n";
 
 int
 main(int argc, char **argv)
