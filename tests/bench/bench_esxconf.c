@@ -86,39 +86,36 @@ rnd(void)
 	return (uint32_t)(rng >> 16);
 }
 
-/* Families in byte order: /adv < /device < /net < /system < /vmkdevmgr. */
+static const char *const pgfields[] = { "name",
+	"securityPolicy/allowPromiscuous", "securityPolicy/forgedTx",
+	"securityPolicy/macChange", "teamPolicy/uplinks[0000]/pnic",
+	"teamPolicy/uplinks[0001]/pnic", "vlanId" };
+
+/* PER options in each of the usual /adv groups. */
 static void
-generate(struct gen *g, size_t target)
+put_adv(struct gen *g, size_t per)
 {
 	static const char *const groups[] = { "Cpu", "Disk", "Mem", "Misc",
 		"Net", "Nmp", "Scsi", "UserVars", "VMFS3" };
-	static const char *const pgfields[] = { "name",
-		"securityPolicy/allowPromiscuous", "securityPolicy/forgedTx",
-		"securityPolicy/macChange", "teamPolicy/uplinks[0000]/pnic",
-		"teamPolicy/uplinks[0001]/pnic", "vlanId" };
-	char key[256], val[128];
-	size_t i, j, k, v;
+	char key[256], val[64];
 
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		for (j = 0; j < 200; j++) {
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		for (size_t j = 0; j < per; j++) {
 			snprintf(key, sizeof(key), "/adv/%s/Option%04zu",
 			    groups[i], j);
 			snprintf(val, sizeof(val), "%u", rnd() % 100000);
 			put_line(g, key, val);
 		}
 	}
-	for (i = 0; i < 256; i++) {
-		for (j = 0; j < 32; j += 3) {
-			snprintf(key, sizeof(key),
-			    "/device/%03zu:%02zu.0/owner", i, j);
-			put_line(g, key, rnd() % 8 ? "vmkernel" : "passthru");
-			snprintf(key, sizeof(key),
-			    "/device/%03zu:%02zu.0/vmkname", i, j);
-			snprintf(val, sizeof(val), "vmhba%zu", i * 32 + j);
-			put_line(g, key, val);
-		}
-	}
-	for (i = 0; i < 512; i++) {
+}
+
+/* N physical NICs: MAC and name each. */
+static void
+put_pnics(struct gen *g, size_t n)
+{
+	char key[256], val[64];
+
+	for (size_t i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/mac", i);
 		snprintf(val, sizeof(val), "00:50:56:%02x:%02x:%02x",
 		    rnd() & 255, rnd() & 255, rnd() & 255);
@@ -127,17 +124,32 @@ generate(struct gen *g, size_t target)
 		snprintf(val, sizeof(val), "vmnic%zu", i);
 		put_line(g, key, val);
 	}
-	/* The bulk: port groups of virtual switches, until TARGET. */
-	for (v = 0; v < 10000 && g->len < target; v++) {
+}
+
+/*
+ * Virtual switches with port groups (7 keys each) until G holds TARGET
+ * bytes: at most SWITCHES switches of GROUPS port groups, uplinks among
+ * NICS vmnics; NUMPORTS adds each switch's numPorts key.
+ */
+static void
+put_vswitches(struct gen *g, size_t target, size_t switches, size_t groups,
+    unsigned nics, int numports)
+{
+	char key[256], val[64];
+	size_t v, j, k;
+
+	for (v = 0; v < switches && g->len < target; v++) {
 		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/mtu", v);
 		put_line(g, key, "1500");
 		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/name", v);
 		snprintf(val, sizeof(val), "vSwitch%zu", v);
 		put_line(g, key, val);
-		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/numPorts",
-		    v);
-		put_line(g, key, "128");
-		for (j = 0; j < 256 && g->len < target; j++) {
+		if (numports) {
+			snprintf(key, sizeof(key),
+			    "/net/vswitch/child[%04zu]/numPorts", v);
+			put_line(g, key, "128");
+		}
+		for (j = 0; j < groups && g->len < target; j++) {
 			for (k = 0; k < 7; k++) {
 				snprintf(key, sizeof(key),
 				    "/net/vswitch/"
@@ -151,7 +163,7 @@ generate(struct gen *g, size_t target)
 					    rnd() % 2 ? "true" : "false");
 				else if (k < 6)
 					snprintf(val, sizeof(val), "vmnic%u",
-					    rnd() % 512);
+					    rnd() % nics);
 				else
 					snprintf(val, sizeof(val), "%u",
 					    rnd() % 4095);
@@ -159,8 +171,16 @@ generate(struct gen *g, size_t target)
 			}
 		}
 	}
+}
+
+/* The system UUID, then COUNT vmkdevmgr aliases. */
+static void
+put_uuid_aliases(struct gen *g, size_t count)
+{
+	char key[256], val[64];
+
 	put_line(g, "/system/uuid", "473027ac-5705f21d-6d09-000c2918f3dd");
-	for (i = 0; i < 4096; i++) {
+	for (size_t i = 0; i < count; i++) {
 		snprintf(key, sizeof(key), "/vmkdevmgr/pci/m%08zx/alias",
 		    0x8000 + i);
 		snprintf(val, sizeof(val), "vmnic%zu", i);
@@ -168,27 +188,39 @@ generate(struct gen *g, size_t target)
 	}
 }
 
+/* Families in byte order: /adv < /device < /net < /system < /vmkdevmgr. */
+static void
+generate(struct gen *g, size_t target)
+{
+	char key[256], val[128];
+	size_t i, j;
+
+	put_adv(g, 200);
+	for (i = 0; i < 256; i++) {
+		for (j = 0; j < 32; j += 3) {
+			snprintf(key, sizeof(key),
+			    "/device/%03zu:%02zu.0/owner", i, j);
+			put_line(g, key, rnd() % 8 ? "vmkernel" : "passthru");
+			snprintf(key, sizeof(key),
+			    "/device/%03zu:%02zu.0/vmkname", i, j);
+			snprintf(val, sizeof(val), "vmhba%zu", i * 32 + j);
+			put_line(g, key, val);
+		}
+	}
+	put_pnics(g, 512);
+	/* The bulk: port groups of virtual switches, until TARGET. */
+	put_vswitches(g, target, 10000, 256, 512, 1);
+	put_uuid_aliases(g, 4096);
+}
+
 /* One host's esx.conf of about TARGET bytes; keys in byte order. */
 static void
 generate_host(struct gen *g, size_t target)
 {
-	static const char *const groups[] = { "Cpu", "Disk", "Mem", "Misc",
-		"Net", "Nmp", "Scsi", "UserVars", "VMFS3" };
-	static const char *const pgfields[] = { "name",
-		"securityPolicy/allowPromiscuous", "securityPolicy/forgedTx",
-		"securityPolicy/macChange", "teamPolicy/uplinks[0000]/pnic",
-		"teamPolicy/uplinks[0001]/pnic", "vlanId" };
 	char key[256], val[128];
-	size_t i, j, k, v;
+	size_t j;
 
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		for (j = 0; j < 24; j++) {
-			snprintf(key, sizeof(key), "/adv/%s/Option%04zu",
-			    groups[i], j);
-			snprintf(val, sizeof(val), "%u", rnd() % 100000);
-			put_line(g, key, val);
-		}
-	}
+	put_adv(g, 24);
 	/* Bus 0: the chipset; bus 2: a four-port NIC; bus 3: the HBA;
 	 * buses 5 and 6: devices free for passthru; bus 7: one given. */
 	for (j = 0; j < 32; j += 2) {
@@ -207,51 +239,10 @@ generate_host(struct gen *g, size_t target)
 	put_line(g, "/device/005:00.0/owner", "vmkernel");
 	put_line(g, "/device/006:00.0/owner", "vmkernel");
 	put_line(g, "/device/007:00.0/owner", "passthru");
-	for (i = 0; i < 4; i++) {
-		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/mac", i);
-		snprintf(val, sizeof(val), "00:50:56:%02x:%02x:%02x",
-		    rnd() & 255, rnd() & 255, rnd() & 255);
-		put_line(g, key, val);
-		snprintf(key, sizeof(key), "/net/pnic/child[%04zu]/name", i);
-		snprintf(val, sizeof(val), "vmnic%zu", i);
-		put_line(g, key, val);
-	}
+	put_pnics(g, 4);
 	/* Port groups of a few virtual switches make up the rest. */
-	for (v = 0; v < 100 && g->len < target; v++) {
-		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/mtu", v);
-		put_line(g, key, "1500");
-		snprintf(key, sizeof(key), "/net/vswitch/child[%04zu]/name", v);
-		snprintf(val, sizeof(val), "vSwitch%zu", v);
-		put_line(g, key, val);
-		for (j = 0; j < 64 && g->len < target; j++) {
-			for (k = 0; k < 7; k++) {
-				snprintf(key, sizeof(key),
-				    "/net/vswitch/"
-				    "child[%04zu]/portgroup/child[%04zu]/%s",
-				    v, j, pgfields[k]);
-				if (k == 0)
-					snprintf(val, sizeof(val),
-					    "VM Network %zu-%zu", v, j);
-				else if (k < 4)
-					snprintf(val, sizeof(val), "%s",
-					    rnd() % 2 ? "true" : "false");
-				else if (k < 6)
-					snprintf(val, sizeof(val), "vmnic%u",
-					    rnd() % 4);
-				else
-					snprintf(val, sizeof(val), "%u",
-					    rnd() % 4095);
-				put_line(g, key, val);
-			}
-		}
-	}
-	put_line(g, "/system/uuid", "473027ac-5705f21d-6d09-000c2918f3dd");
-	for (i = 0; i < 16; i++) {
-		snprintf(key, sizeof(key), "/vmkdevmgr/pci/m%08zx/alias",
-		    0x8000 + i);
-		snprintf(val, sizeof(val), "vmnic%zu", i);
-		put_line(g, key, val);
-	}
+	put_vswitches(g, target, 100, 64, 4, 0);
+	put_uuid_aliases(g, 16);
 }
 
 static double

@@ -229,21 +229,6 @@ test_passthru_and_lint(void **state)
 	vifs_esxconf_free(d);
 }
 
-static int
-count_entries(const char *dir)
-{
-	DIR *dd = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(dd);
-	while ((e = readdir(dd)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(dd);
-	return n;
-}
-
 static char *
 xpath_str(xmlDocPtr doc, const char *expr)
 {

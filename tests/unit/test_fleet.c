@@ -37,26 +37,6 @@ struct seen {
 	const char *dir; /* for get_file */
 };
 
-/* A TCP socket bound to a free port of 127.0.0.1; listening or not. */
-static int
-local_socket(int listening, unsigned *port)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	if (listening)
-		assert_int_equal(listen(fd, 64), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
 static int64_t
 now_ms(void)
 {
@@ -366,21 +346,6 @@ test_start_outcomes(void **state)
 	assert_string_equal(vifs_fleet_host_reason(vifs_fleet_get(f, 0)),
 	    "refused by the job");
 	vifs_fleet_free(f);
-}
-
-static int
-count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
 }
 
 /* A download that fails leaves no file; STEP may issue a second request

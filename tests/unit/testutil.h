@@ -35,6 +35,15 @@ void *xml_nth_elem(void *parent, int n);
 /* Attribute NAME of element NODE must be WANT (NULL: absent). */
 void xml_assert_prop(void *node, const char *name, const char *want);
 
+/* Number of entries of DIR other than "." and "..". */
+int count_entries(const char *dir);
+
+/*
+ * A TCP socket bound to a free port of 127.0.0.1, listening or not (a port
+ * that refuses, or accepts and never answers); *port gets its number.
+ */
+int local_socket(int listening, unsigned *port);
+
 /* Writes LEN bytes to PATH, failing the test on error. */
 void write_file(const char *path, const void *data, size_t len);
 
