@@ -34,6 +34,7 @@
 #define NS_VIM "urn:vim25"
 #define SESSION_COOKIE "vmware_soap_session"
 #define DEFAULT_SERVICE_PATH "/sdk/webService"
+#define FALLBACK_SERVICE_PATH "/sdk" /* tried once after a 404 */
 #define DEFAULT_POLL_FIRST_MS 50L
 #define DEFAULT_POLL_MAX_MS 1000L
 #define MAX_PAGES 10000 /* continuation pages of one retrieval */
@@ -47,6 +48,7 @@ struct vifs_vim {
 	void *post_arg;
 	char *where; /* "host:port" in messages */
 	char *service_path;
+	int path_given; /* the caller named the path: no fallback */
 	long poll_first_ms, poll_max_ms, task_timeout_ms;
 	vifs_vim_cancel_fn cancel;
 	void *cancel_payload;
@@ -563,6 +565,19 @@ call(vifs_vim *v, const char *method, struct req *r, struct resp *out)
 		goto done;
 	if ((error = v->post(v->post_arg, text, len, &rep)) < 0)
 		goto done;
+	/* Real hosts serve the default path and "/sdk"; govmomi's simulator
+	 * only "/sdk".  A 404 before any SOAP answer at the default path
+	 * moves the client to "/sdk" once, for the rest of its life. */
+	if (rep.status == 404 && !v->spoken && !v->path_given &&
+	    strcmp(v->service_path, DEFAULT_SERVICE_PATH) == 0) {
+		if ((error = set_str(&v->service_path, FALLBACK_SERVICE_PATH)) <
+		    0)
+			goto done;
+		free(rep.body);
+		memset(&rep, 0, sizeof(rep));
+		if ((error = v->post(v->post_arg, text, len, &rep)) < 0)
+			goto done;
+	}
 	if ((error = parse_reply(v, method, &rep, out)) < 0)
 		goto done;
 	/* A login's cookie comes with its answer. */
@@ -627,6 +642,7 @@ make(vifs_vim **out, const char *where, const struct vifs_vim_opts *opts)
 		vifs_vim_free(v);
 		return VIFS_ENOMEM;
 	}
+	v->path_given = opts != NULL && opts->service_path != NULL;
 	v->poll_first_ms = opts && opts->poll_first_ms > 0 ?
 	    opts->poll_first_ms :
 	    DEFAULT_POLL_FIRST_MS;
@@ -694,6 +710,12 @@ vifs_vim_free(vifs_vim *v)
 	free(v->cookie);
 	free(v->user);
 	free(v);
+}
+
+const char *
+vifs_vim_service_path(const vifs_vim *v)
+{
+	return v->service_path;
 }
 
 const struct vifs_vim_fault *

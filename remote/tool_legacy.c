@@ -208,7 +208,8 @@ wants_session(const struct legacy *l)
 }
 
 /* The path of the SOAP service: --url's path, else --servicepath, else
- * the vSphere CLI's default.  *owned (caller frees) may hold it. */
+ * NULL for the library's default (with its fallback to "/sdk").  *owned
+ * (caller frees) may hold it. */
 static const char *
 service_path(const struct legacy *l, char **owned)
 {
@@ -221,9 +222,7 @@ service_path(const struct legacy *l, char **owned)
 		if (*p == '/' && p[1] != '\0' && p[1] != '?' && p[1] != '#')
 			return *owned = strndup(p, strcspn(p, "?#"));
 	}
-	if (l->conn.opts.servicepath != NULL)
-		return l->conn.opts.servicepath;
-	return "/sdk/webService";
+	return l->conn.opts.servicepath;
 }
 
 /* What vifs prints after "Unable to ...:": the fault's own words, else
@@ -239,6 +238,23 @@ fault_text(const struct legacy *l, int error)
 	return vifs_strerror(error);
 }
 
+/* l->service_url from the path the client uses (after its fallback to
+ * "/sdk" if it took it).  Returns 0, or -1 after printing why not. */
+static int
+set_service_url(struct legacy *l)
+{
+	const char *path = vifs_vim_service_path(l->vim);
+	size_t len = strlen(l->conn.base_url) + strlen(path) + 1;
+
+	free(l->service_url);
+	if ((l->service_url = malloc(len)) == NULL) {
+		tool_errorf("out of memory");
+		return -1;
+	}
+	snprintf(l->service_url, len, "%s%s", l->conn.base_url, path);
+	return 0;
+}
+
 /*
  * Brings up the SOAP session on the host: our Login with the resolved
  * user and password, or --sessionfile's session, checked with
@@ -251,7 +267,6 @@ soap_open(struct legacy *l, const char *label, int fallback)
 	struct vifs_vim_opts vo;
 	const struct vifs_vim_fault *f;
 	char *owned = NULL;
-	size_t len;
 	int error;
 
 	if (l->vim != NULL)
@@ -264,13 +279,8 @@ soap_open(struct legacy *l, const char *label, int fallback)
 	vo.service_path = service_path(l, &owned);
 	vo.cancel = stop_requested;
 	error = vifs_vim_new(&l->vim, l->http, &vo);
-	len = strlen(l->conn.base_url) + strlen(vo.service_path) + 1;
-	free(l->service_url);
-	if ((l->service_url = malloc(len)) != NULL)
-		snprintf(l->service_url, len, "%s%s", l->conn.base_url,
-		    vo.service_path);
 	free(owned);
-	if (error < 0 || l->service_url == NULL) {
+	if (error < 0) {
 		tool_liberror();
 		return -1;
 	}
@@ -279,6 +289,8 @@ soap_open(struct legacy *l, const char *label, int fallback)
 		                                 NULL;
 
 		error = vifs_vim_resume(l->vim, c ? c + 1 : "");
+		if (set_service_url(l) < 0)
+			goto fail;
 		if (error == 0)
 			return 0;
 		if (!progress_stopped()) {
@@ -296,6 +308,8 @@ soap_open(struct legacy *l, const char *label, int fallback)
 		goto fail;
 	}
 	error = vifs_vim_login(l->vim, l->conn.username, l->conn.password);
+	if (set_service_url(l) < 0)
+		goto fail;
 	if (error == 0) {
 		l->logged_in = 1;
 		return 0;

@@ -8,7 +8,10 @@
  * A vifs_vim talks to one host through a vifs_http, whose TLS trust,
  * timeouts and --verbose trace it shares: every call is a POST of a SOAP
  * envelope to the service path ("/sdk/webService" as the vSphere CLI;
- * govmomi's simulator serves "/sdk").  Requests are built with libxml2's
+ * govmomi's simulator serves only "/sdk").  When the caller names no
+ * path and the default answers HTTP 404 before any SOAP answer came, the
+ * client tries "/sdk" once and keeps it; a path the caller names is used
+ * as given.  Requests are built with libxml2's
  * tree API and answers read with libxml2 and XPath, so any bytes in names
  * are carried as text.
  *
@@ -46,7 +49,7 @@ typedef struct vifs_vim vifs_vim;
 typedef int (*vifs_vim_cancel_fn)(void *payload);
 
 struct vifs_vim_opts {
-	const char *service_path; /* "/sdk/webService" when NULL */
+	const char *service_path; /* NULL: "/sdk/webService", else "/sdk" */
 	long poll_first_ms; /* first pause while a task runs; 0: 50 */
 	long poll_max_ms; /* the pause doubles up to this; 0: 1000 */
 	long task_timeout_ms; /* give up waiting for a task; 0: never */
@@ -101,6 +104,10 @@ VIFS_EXTERN int vifs_vim_resume(vifs_vim *v, const char *cookie);
 /* Logout of the session in use; the cookie is forgotten, also when the
  * call fails. */
 VIFS_EXTERN int vifs_vim_logout(vifs_vim *v);
+
+/* The service path in use ("/sdk" after the fallback above); borrowed
+ * until vifs_vim_free(). */
+VIFS_EXTERN const char *vifs_vim_service_path(const vifs_vim *v);
 
 /* The session cookie's value in use (from login or resume), or NULL;
  * borrowed until the session changes. */

@@ -4,8 +4,10 @@
 # --move and --rm through SOAP, each with its failures (missing source,
 # existing target without and with --force, a directory that is not
 # empty, a wrong password, a URL without the VIM API), on files made with
-# --put.  What the simulator's datastore directory holds is checked after
-# every change.  Fails (never skips) when the simulator cannot start.
+# --put, and with the default connection options (--server, --portnumber,
+# no service path: the fallback to /sdk).  What the simulator's datastore
+# directory holds is checked after every change.  Fails (never skips)
+# when the simulator cannot start.
 set -u
 
 srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
@@ -171,14 +173,41 @@ tap_eq "a wrong password: one line with the fault, then vifs's" \
     "1 vifs: $VCSIM_HOSTPORT: Login: login as root refused: wrong user name or password (InvalidLogin)
 Error: Login failure" "$RC $ERR"
 tap_run "... nothing made" test ! -e "$D/never"
-vifs --server 127.0.0.1 --portnumber "$VCSIM_PORT" --username root \
-    --password "$VCSIM_PASSWORD" --cacertsfile "$VCSIM_CA" --listdc
-tap_match "the default service path (the simulator serves /sdk): no VIM API" \
+# --- the defaults: no --url, no --servicepath ----------------------------------
+# Real hosts serve /sdk/webService and /sdk, the simulator only /sdk: after
+# a 404 at the default path vifs tries /sdk once and keeps it for the run.
+DEF=(--server 127.0.0.1 --portnumber "$VCSIM_PORT" --username root
+    --password "$VCSIM_PASSWORD")
+vifs "${DEF[@]}" --thumbprint "$VCSIM_THUMBPRINT_SHA256" --mkdir "[$DS] d"
+tap_eq "--mkdir with the defaults (and a thumbprint) reaches /sdk" \
+    "0 Created directory '[$DS] d' successfully." "$RC $OUT"
+tap_run "... the directory exists" test -d "$D/d"
+vifs "${DEF[@]}" --cacertsfile "$VCSIM_CA" --listdc
+tap_eq "--listdc with the defaults" "0 ha-datacenter" "$RC $OUT"
+vifs "${DEF[@]}" --cacertsfile "$VCSIM_CA" --verbose --listdc
+tap_match "... --verbose shows /sdk/webService answered 404, then /sdk" \
+    "POST /sdk/webService.*"$'\n'"(.*"$'\n'")*.*404.*"$'\n'"(.*"$'\n'")*.*POST /sdk( |"$'\n'")" \
+    "$ERR"
+tap_eq "... and /sdk/webService is asked once only" 1 \
+    "$(grep -c 'POST /sdk/webService' <<<"$ERR")"
+vifs "${DEF[@]}" --cacertsfile "$VCSIM_CA" --savesessionfile "$W/def.session" \
+    --listdc
+tap_eq "--savesessionfile with the defaults" "0 ha-datacenter" "$RC $OUT"
+vifs --server 127.0.0.1 --portnumber "$VCSIM_PORT" --cacertsfile "$VCSIM_CA" \
+    --sessionfile "$W/def.session" --rmdir "[$DS] d" -f
+tap_eq "--sessionfile with the defaults" \
+    "0 Deleted file '[$DS] d' successfully." "$RC $OUT"
+tap_run "... the directory is gone" test ! -e "$D/d"
+vifs "${DEF[@]}" --cacertsfile "$VCSIM_CA" --servicepath /sdk/webService \
+    --listdc
+tap_match "an explicit --servicepath is used as given: no VIM API there" \
     "^1 vifs: 127\\.0\\.0\\.1:$VCSIM_PORT: no VIM API at /sdk/webService: RetrieveServiceContent answered HTTP status 404" \
     "$RC $ERR"
-vifs --server 127.0.0.1 --portnumber "$VCSIM_PORT" --servicepath /sdk \
-    --username root --password "$VCSIM_PASSWORD" --cacertsfile "$VCSIM_CA" \
-    --listdc
+vifs --url "https://127.0.0.1:$VCSIM_PORT/sdk/webService" --username root \
+    --password "$VCSIM_PASSWORD" --cacertsfile "$VCSIM_CA" --listdc
+tap_match "so is the path of an explicit --url" \
+    "^1 vifs: .*no VIM API at /sdk/webService" "$RC $ERR"
+vifs "${DEF[@]}" --servicepath /sdk --cacertsfile "$VCSIM_CA" --listdc
 tap_eq "--servicepath /sdk reaches it" "0 ha-datacenter" "$RC $OUT"
 vifs --url "$VCSIM_URL" --username root --password "$VCSIM_PASSWORD" \
     --listdc

@@ -848,13 +848,16 @@ static void
 test_no_vim_service(void **state)
 {
 	struct script s;
+	struct vifs_vim_opts o;
 	vifs_vim *v;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	add(&s, "not-found.txt", 404);
 	add(&s, "html-error.html", 503);
-	v = client(&s, 1);
+	memset(&o, 0, sizeof(o));
+	o.service_path = "/sdk/webService"; /* given: no fallback */
+	assert_int_equal(vim_new_transport(&v, post, &s, "esx01:443", &o), 0);
 	/* The first answer is not SOAP: no VIM API at that URL. */
 	assert_int_equal(vifs_vim_connect(v, NULL), VIFS_EUNSUPPORTED);
 	assert_string_equal(vifs_error_last(),
@@ -1142,6 +1145,65 @@ test_options(void **state)
 	assert_null(vifs_vim_dclist_find(NULL, "x"));
 }
 
+/* A 404 at the default path before any SOAP answer: "/sdk" once, kept;
+ * a second 404 there is the usual "no VIM API"; a path the caller gave
+ * is never changed. */
+static void
+test_service_path_fallback(void **state)
+{
+	struct script s = { 0 };
+	struct vifs_vim_opts o;
+	vifs_vim *v;
+
+	(void)state;
+	add_body(&s, "<html>404</html>", 0, 404);
+	add(&s, "service-content.xml", 200);
+	v = client(&s, 1);
+	assert_string_equal(vifs_vim_service_path(v), "/sdk/webService");
+	assert_int_equal(vifs_vim_connect(v, NULL), 0);
+	assert_int_equal(s.next, 2);
+	assert_string_equal(vifs_vim_service_path(v), "/sdk");
+	vifs_vim_free(v);
+	script_free(&s);
+
+	add_body(&s, "<html>404</html>", 0, 404);
+	add_body(&s, "<html>404</html>", 0, 404);
+	v = client(&s, 1);
+	assert_int_equal(vifs_vim_connect(v, NULL), VIFS_EUNSUPPORTED);
+	msg_has("no VIM API at /sdk: RetrieveServiceContent answered HTTP "
+	        "status 404");
+	assert_int_equal(s.next, 2);
+	vifs_vim_free(v);
+	script_free(&s);
+
+	memset(&o, 0, sizeof(o));
+	o.service_path = "/sdk/webService";
+	add_body(&s, "<html>404</html>", 0, 404);
+	assert_int_equal(vim_new_transport(&v, post, &s, "esx01:443", &o), 0);
+	assert_int_equal(vifs_vim_connect(v, NULL), VIFS_EUNSUPPORTED);
+	msg_has("no VIM API at /sdk/webService");
+	assert_int_equal(s.next, 1);
+	assert_string_equal(vifs_vim_service_path(v), "/sdk/webService");
+	vifs_vim_free(v);
+	script_free(&s);
+
+	/* A 401 (a host whose path is there but asks for credentials) or
+	 * a 404 after SOAP was spoken changes nothing. */
+	add_body(&s, "<html>401</html>", 0, 401);
+	v = client(&s, 1);
+	assert_int_equal(vifs_vim_connect(v, NULL), VIFS_EUNSUPPORTED);
+	assert_int_equal(s.next, 1);
+	vifs_vim_free(v);
+	script_free(&s);
+	v = connected(&s);
+	add_body(&s, "<html>404</html>", 0, 404);
+	assert_int_not_equal(vifs_vim_login(v, "root", "pw"), 0);
+	assert_int_equal(s.next, 2);
+	assert_string_equal(vifs_vim_service_path(v), "/sdk/webService");
+	vifs_vim_free(v);
+	script_free(&s);
+}
+
 int
 main(void)
 {
@@ -1171,6 +1233,7 @@ main(void)
 		cmocka_unit_test(test_hostile_task_and_inventory),
 		cmocka_unit_test(test_service_content_incomplete),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_service_path_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
