@@ -58,16 +58,37 @@ for a in $(cat "$T/got-addrs"); do
     fi
 done
 
-# Unprivileged: as nobody when we are root, else as ourselves.
+# Unprivileged: as nobody when we are root, else as ourselves.  The
+# build tree may lie where nobody cannot go (a clone under /root, 0700),
+# so nobody runs a copy of the agent, of the libraries it links from
+# outside the system directories and of the LSan suppressions, kept in
+# the scratch directory.
 if [ "$(id -u)" = 0 ]; then
     command -v setpriv > /dev/null || tap_die "setpriv missing (util-linux)"
-    chmod 755 "$T"
     asuser=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+    chmod 755 "$T"
+    mkdir -m 755 "$T/nobody" || tap_die "cannot make $T/nobody"
+    cp "$AGENT" "$T/nobody/vifs-agent" || tap_die "cannot copy $AGENT"
+    for lib in $(ldd "$AGENT" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+        case $lib in
+            /lib/* | /lib64/* | /usr/lib/* | /usr/lib64/*) ;;
+            *) cp -L "$lib" "$T/nobody/" || tap_die "cannot copy $lib" ;;
+        esac
+    done
+    cp "$VIFS_SRCDIR/tests/cli/agent_lsan.supp" "$T/nobody/" ||
+        tap_die "cannot copy the LSan suppressions"
+    chmod -R a+rX "$T/nobody"
+    asuser+=(env "LD_LIBRARY_PATH=$T/nobody"
+        "LSAN_OPTIONS=suppressions=$T/nobody/agent_lsan.supp:print_suppressions=0")
+    uagent=$T/nobody/vifs-agent
+    ( cd / && "${asuser[@]}" "$uagent" --version ) > /dev/null 2> "$T/err" ||
+        tap_die "nobody cannot run the copy of the agent in $T: $(cat "$T/err")"
 else
     asuser=()
+    uagent=$AGENT
 fi
 N=$T/nobody.xml
-st=$(cd / && status "${asuser[@]}" "$AGENT" inventory --no-esxconf \
+st=$(cd / && status "${asuser[@]}" "$uagent" inventory --no-esxconf \
     --no-passthru-map)
 cp "$T/out" "$N"
 tap_eq "unprivileged inventory exits 0" 0 "$st"
