@@ -10,6 +10,9 @@
 
 #include <vifs/inventory.h>
 
+/* How many devices --boot-device and --coredump-device take each. */
+#define AGENT_MAX_ROLE_DEVICES 8
+
 /* The options that choose the source and the files the analysis uses. */
 struct agent_source {
 	const char *dump; /* --dump FILE */
@@ -20,6 +23,13 @@ struct agent_source {
 	int no_esxconf; /* --no-esxconf */
 	int no_map; /* --no-passthru-map */
 	int no_hwdb; /* --no-hwdb */
+	const char *proc; /* --proc DIR, with --sysfs */
+	int no_roles; /* --no-roles */
+	/* --boot-device and --coredump-device, in the order given. */
+	const char *boot[AGENT_MAX_ROLE_DEVICES];
+	size_t nboot;
+	const char *coredump[AGENT_MAX_ROLE_DEVICES];
+	size_t ncoredump;
 };
 
 enum {
@@ -31,11 +41,15 @@ enum {
 	OPT_NO_MAP,
 	OPT_IDS,
 	OPT_NO_HWDB,
+	OPT_PROC,
+	OPT_NO_ROLES,
+	OPT_BOOT_DEVICE,
+	OPT_COREDUMP_DEVICE,
 	OPT_FIRST_OWN /* first value free for a command's options */
 };
 
 /* Room for a command's option table: its own options and these. */
-#define AGENT_MAX_OPTIONS 24
+#define AGENT_MAX_OPTIONS 32
 
 /*
  * Fills OUT (AGENT_MAX_OPTIONS entries) with the command's options OWN,
@@ -64,7 +78,10 @@ int agent_source_check(const struct agent_source *src, const char *command);
  * Reads every device of the source with libpci into a new inventory
  * *out and analyses it with the esx.conf and passthru.map that apply
  * (given by options, or /etc/vmware's files when reading the live system
- * and they exist).  On failure prints why and returns -1.
+ * and they exist) and the roles of its devices: found in /sys and /proc
+ * for the live system, in --sysfs and --proc trees, named by
+ * --boot-device and --coredump-device, and the management NICs of the
+ * esx.conf.  On failure prints why and returns -1.
  */
 int agent_load(vifs_inventory **out, const struct agent_source *src);
 

@@ -36,6 +36,9 @@ char *vifs_buf_detach(struct vifs_buf *b, size_t *len);
 /* Frees the data and resets B. */
 void vifs_buf_free(struct vifs_buf *b);
 
+/* Number of elements of an array. */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /* strdup/strndup that record VIFS_ENOMEM on failure. */
 char *vifs_strdup(const char *s);
 char *vifs_strndup(const char *s, size_t n);

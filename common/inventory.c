@@ -355,6 +355,7 @@ dev_clear_derived(struct inv_dev *r)
 	d->effective = VIFS_OWNER_NONE;
 	d->via_bridge = 0;
 	memset(&d->bridge, 0, sizeof(d->bridge));
+	d->roles = 0;
 }
 
 static void
@@ -391,6 +392,8 @@ vifs_inventory_free(vifs_inventory *inv)
 	free(inv->findings);
 	for (int i = 0; i < INV_I_COUNT; i++)
 		free(inv->info_str[i]);
+	vifs_roles_free(inv->roles_given);
+	vifs_roles_free(inv->roles);
 	free(inv);
 }
 
@@ -1276,6 +1279,156 @@ done:
 }
 
 int
+vifs_inventory_set_roles(vifs_inventory *inv, const vifs_roles *roles)
+{
+	vifs_roles *copy = NULL;
+	int error;
+
+	if (inv == NULL)
+		return vifs_error_set(VIFS_EINVAL, "inventory: none given");
+	if ((error = vifs_roles_new(&copy)) < 0 ||
+	    (error = vifs_roles_merge(copy, roles)) < 0) {
+		vifs_roles_free(copy);
+		return error;
+	}
+	vifs_roles_free(inv->roles_given);
+	inv->roles_given = copy;
+	return VIFS_OK;
+}
+
+const vifs_roles *
+vifs_inventory_roles(const vifs_inventory *inv)
+{
+	return inv ? inv->roles : NULL;
+}
+
+/* "0000:00:1d.7 (000:29.7) Intel Corporation 82801I EHCI #1" */
+static void
+dev_label(char *buf, size_t size, const struct vifs_inv_device *d)
+{
+	char a[48];
+
+	addr_both(a, sizeof(a), &d->addr);
+	snprintf(buf, size, "%s%s%s%s%s", a,
+	    d->vendor_name || d->device_name ? " " : "",
+	    d->vendor_name ? d->vendor_name : "",
+	    d->vendor_name && d->device_name ? " " : "",
+	    d->device_name ? d->device_name : "");
+}
+
+/* The findings of a device R that holds ROLE (learned as HOW). */
+static int
+role_findings(vifs_inventory *inv, const struct vifs_inv_device *d,
+    enum vifs_role role, const char *how)
+{
+	char rule[64], me[300], other[300], b[48];
+	size_t i;
+	int error;
+
+	snprintf(rule, sizeof(rule), "passthru-%s", vifs_role_name(role));
+	dev_label(me, sizeof(me), d);
+	if (d->effective == VIFS_OWNER_PASSTHRU) {
+		if (d->via_bridge)
+			addr_both(b, sizeof(b), &d->bridge);
+		return inv_finding_add(inv, rule, VIFS_LINT_ERROR, &d->addr,
+		    d->owner_line, "%s carries %s (%s) but is passthru%s%s: %s",
+		    me, vifs_role_carries(role), how,
+		    d->via_bridge ? " through bridge " : "",
+		    d->via_bridge ? b : "", vifs_role_consequence(role));
+	}
+	for (i = 0; i < inv->ndevs; i++) {
+		const struct vifs_inv_device *o = &inv->devs[i]->d;
+
+		if (!same_slot(&o->addr, &d->addr) ||
+		    o->addr.func == d->addr.func ||
+		    o->effective != VIFS_OWNER_PASSTHRU)
+			continue;
+		dev_label(other, sizeof(other), o);
+		if ((error = inv_finding_add(inv, rule, VIFS_LINT_ERROR,
+		         &o->addr, o->owner_line,
+		         "%s is passthru and shares its slot with %s, which "
+		         "carries %s (%s); the functions of a slot are reset "
+		         "together: %s",
+		         other, me, vifs_role_carries(role), how,
+		         vifs_role_consequence(role))) < 0)
+			return error;
+	}
+	return VIFS_OK;
+}
+
+int
+inv_roles_apply(vifs_inventory *inv)
+{
+	int error;
+
+	vifs_roles_free(inv->roles);
+	inv->roles = NULL;
+	if ((error = vifs_roles_new(&inv->roles)) < 0 ||
+	    (error = vifs_roles_merge(inv->roles, inv->roles_given)) < 0)
+		return error;
+	for (size_t i = 0; i < vifs_roles_count(inv->roles); i++) {
+		const struct vifs_role_mark *m = vifs_roles_get(inv->roles, i);
+		struct inv_dev *dev = hash_find(inv, &m->device);
+
+		if (dev != NULL)
+			dev->d.roles |= (unsigned)m->role;
+	}
+	return VIFS_OK;
+}
+
+/* Roles: marks given, the management NICs of esx.conf, findings. */
+static int
+analyse_roles(vifs_inventory *inv, const vifs_esxconf *doc)
+{
+	const vifs_roles *r;
+	unsigned looked = 0, found = 0;
+	int error;
+
+	vifs_roles_free(inv->roles);
+	inv->roles = NULL;
+	if ((error = vifs_roles_new(&inv->roles)) < 0 ||
+	    (error = vifs_roles_merge(inv->roles, inv->roles_given)) < 0 ||
+	    (doc != NULL &&
+	        (error = vifs_roles_from_esxconf(inv->roles, doc)) < 0))
+		return error;
+	r = inv->roles;
+	for (size_t i = 0; i < vifs_roles_count(r); i++) {
+		const struct vifs_role_mark *m = vifs_roles_get(r, i);
+		struct inv_dev *dev = hash_find(inv, &m->device);
+		char a[48];
+
+		found |= (unsigned)m->role;
+		if (dev != NULL) {
+			dev->d.roles |= (unsigned)m->role;
+			if (inv->esx_applied &&
+			    (error = role_findings(inv, &dev->d, m->role,
+			         m->how)) < 0)
+				return error;
+			continue;
+		}
+		addr_both(a, sizeof(a), &m->device);
+		if ((error = inv_finding_add(inv, "role-device-not-present",
+		         VIFS_LINT_WARNING, NULL, 0,
+		         "%s names %s, which the host does not have (%s)",
+		         vifs_role_name(m->role), a, m->how)) < 0)
+			return error;
+	}
+	for (size_t i = 0; i < vifs_roles_note_count(r); i++) {
+		const struct vifs_role_note *n = vifs_roles_note_get(r, i);
+
+		looked |= (unsigned)n->role;
+		if (found & (unsigned)n->role)
+			continue;
+		if ((error = inv_finding_add(inv, "role-not-found",
+		         VIFS_LINT_WARNING, NULL, 0, "%s not found: %s",
+		         vifs_role_name(n->role), n->text)) < 0)
+			return error;
+	}
+	(void)looked;
+	return VIFS_OK;
+}
+
+int
 vifs_inventory_analyse(vifs_inventory *inv, const vifs_esxconf *doc,
     const vifs_passthru_map *map, const char *map_name)
 {
@@ -1300,6 +1453,8 @@ vifs_inventory_analyse(vifs_inventory *inv, const vifs_esxconf *doc,
 	    (error = analyse_hardware_findings(inv)) < 0)
 		return error;
 	if (doc != NULL && (error = analyse_esxconf(inv, doc)) < 0)
+		return error;
+	if ((error = analyse_roles(inv, doc)) < 0)
 		return error;
 	inv_findings_sort(inv);
 	return VIFS_OK;
@@ -1352,6 +1507,17 @@ vifs_inventory_topology(vifs_pci_topology **out, const vifs_inventory *inv)
 		    d->vendor_name && d->device_name ? " " : "",
 		    d->device_name ? d->device_name : "");
 		copy_utf8(t.name, sizeof(t.name), name);
+		t.roles = d->roles;
+		for (size_t k = 0; k < vifs_roles_count(inv->roles); k++) {
+			const struct vifs_role_mark
+			    *m = vifs_roles_get(inv->roles, k);
+
+			if (vifs_pciaddr_cmp(&m->device, &d->addr) == 0) {
+				copy_utf8(t.role_how, sizeof(t.role_how),
+				    m->how);
+				break;
+			}
+		}
 		if ((error = vifs_pci_topology_add(topo, &t)) < 0)
 			goto done;
 	}

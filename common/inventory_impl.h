@@ -65,6 +65,8 @@ struct vifs_inventory {
 	struct vifs_inv_info info; /* strings point into INFO_STR */
 	char *info_str[INV_I_COUNT];
 	int esx_applied; /* devices carry esx.conf facts */
+	vifs_roles *roles_given; /* vifs_inventory_set_roles(), or read */
+	vifs_roles *roles; /* given + learned by the analysis */
 };
 
 /*
@@ -95,6 +97,10 @@ void inv_findings_sort(vifs_inventory *inv);
  */
 int inv_dev_add(struct inv_dev **out, vifs_inventory *inv,
     const struct vifs_inv_device *dev);
+
+/* After reading a document: the roles read become the inventory's
+ * roles and are set on their devices. */
+int inv_roles_apply(vifs_inventory *inv);
 
 /* Sorts the devices by address (no-op when already sorted). */
 void inv_sort(vifs_inventory *inv);

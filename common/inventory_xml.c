@@ -194,6 +194,17 @@ write_device(xmlTextWriterPtr w, const vifs_inventory *inv,
 			W(attr_addr(w, "via-bridge", &d->bridge));
 		W(end(w));
 	}
+	for (size_t i = 0; i < vifs_roles_count(inv->roles); i++) {
+		const struct vifs_role_mark *m = vifs_roles_get(inv->roles, i);
+
+		if (vifs_pciaddr_cmp(&m->device, &d->addr) != 0)
+			continue;
+		W(start(w, "role"));
+		W(attr(w, "name", vifs_role_name(m->role)));
+		W(attr(w, "learned", m->learned));
+		W(xmlTextWriterWriteString(w, X(m->how)));
+		W(end(w));
+	}
 	W(end(w));
 	return 0;
 fail:
@@ -983,12 +994,47 @@ enum {
 	E_CAPS,
 	E_RESET,
 	E_ESX,
+	E_ROLE, /* repeated */
 	E_COUNT
 };
 
 static const char *const device_elems[E_COUNT] = { "id", "name", "header",
 	"driver", "iommu-group", "parent", "bridge", "capabilities", "reset",
-	"esx" };
+	"esx", "role" };
+
+static const char *const role_attrs[] = { "name", "learned", NULL };
+
+/* A <role> of the device at ADDR into the inventory's given roles. */
+static int
+read_role(const struct rd *rd, vifs_inventory *inv, xmlNodePtr n,
+    const struct vifs_pciaddr *addr)
+{
+	struct attrs a;
+	enum vifs_role role;
+	xmlChar *how = NULL;
+	const char *name, *learned;
+	int error;
+
+	if ((error = attrs_load(rd, n, role_attrs, &a)) < 0 ||
+	    (error = need(rd, n, &a, "name", &name)) < 0 ||
+	    (error = need(rd, n, &a, "learned", &learned)) < 0 ||
+	    (error = text_of(rd, n, &how)) < 0)
+		goto done;
+	if (vifs_role_parse(&role, name) < 0) {
+		error = fail(rd, n, "unknown role '%s'", name);
+		goto done;
+	}
+	if ((inv->roles_given == NULL &&
+	        (error = vifs_roles_new(&inv->roles_given)) < 0) ||
+	    (error = vifs_roles_add(inv->roles_given, role, addr, learned,
+	         (const char *)how)) < 0)
+		error = fail(rd, n, "%s", vifs_error_last());
+done:
+	if (how != NULL)
+		xmlFree(how);
+	attrs_free(&a);
+	return error;
+}
 
 static int
 read_device(const struct rd *rd, vifs_inventory *inv, xmlNodePtr n)
@@ -1033,6 +1079,14 @@ read_device(const struct rd *rd, vifs_inventory *inv, xmlNodePtr n)
 		for (k = 0; k < E_COUNT; k++)
 			if (is_named(c, device_elems[k]))
 				break;
+		if (k == E_ROLE) {
+			/* Repeated; read at once (they need only the
+			 * address). */
+			if ((error = read_role(rd, inv, c, &d.addr)) < 0)
+				goto done;
+			last = k;
+			continue;
+		}
 		if (k == E_COUNT || el[k] != NULL || k < last) {
 			error = fail(rd, c, "unexpected <%s> in <device>",
 			    (const char *)c->name);
@@ -1294,9 +1348,12 @@ read_root(const struct rd *rd, vifs_inventory *inv, xmlNodePtr root)
 	if ((error = read_list(rd, inv, c, "finding", &n)) < 0 ||
 	    (error = next_elem(rd, &pos, &c)) < 0)
 		goto done;
-	if (c != NULL)
+	if (c != NULL) {
 		error = fail(rd, c, "unexpected <%s> after <findings>",
 		    (const char *)c->name);
+		goto done;
+	}
+	error = inv_roles_apply(inv);
 done:
 	attrs_free(&a);
 	attrs_free(&src);

@@ -11,6 +11,7 @@
 
 #include <vifs/error.h>
 #include <vifs/passthru.h>
+#include <vifs/roles.h>
 
 #include "internal.h"
 #include "utf8.h"
@@ -690,6 +691,94 @@ pick_sibling_passthru(const struct vifs_passthru_dev *d, const struct change *c,
 	    !in_set(c, &d->addr);
 }
 
+/* "0000:00:1d.7 (000:29.7, Intel Corporation 82801I EHCI #1)" */
+static void
+topo_label(char *out, size_t size, const struct change *c,
+    const struct vifs_pci_topology_dev *t)
+{
+	char lx[VIFS_PCIADDR_MAX], key[64];
+
+	vifs_pciaddr_format(lx, sizeof(lx), &t->addr, VIFS_PCI_LINUX);
+	label(key, sizeof(key), c, &t->addr);
+	if (strcmp(key, lx) == 0)
+		snprintf(out, size, "%s%s%s%s", lx, t->name[0] ? " (" : "",
+		    t->name, t->name[0] ? ")" : "");
+	else
+		snprintf(out, size, "%s (%s%s%s)", key, lx,
+		    t->name[0] ? ", " : "", t->name);
+}
+
+/*
+ * One refusal for each role of device T: ME (the device being changed)
+ * is T, shares T's slot, or is a bridge with T behind it (WHY says which).
+ */
+static int
+role_refusals(struct change *c, const char *me,
+    const struct vifs_pci_topology_dev *t, const char *why)
+{
+	static const enum vifs_role roles[] = { VIFS_ROLE_BOOT,
+		VIFS_ROLE_MGMT_NIC, VIFS_ROLE_COREDUMP };
+	struct vifs_buf b = VIFS_BUF_INIT;
+	char it[256];
+	int error = 0;
+
+	topo_label(it, sizeof(it), c, t);
+	for (size_t i = 0; i < NELEM(roles); i++) {
+		if (!(t->roles & (unsigned)roles[i]))
+			continue;
+		if (why == NULL)
+			error = vifs_buf_printf(&b,
+			    "%s carries %s (%s); given to passthru, %s; use "
+			    "--force to override",
+			    it, vifs_role_carries(roles[i]),
+			    t->role_how[0] ? t->role_how : "inventory",
+			    vifs_role_consequence(roles[i]));
+		else
+			error = vifs_buf_printf(&b,
+			    "%s %s %s, which carries %s (%s); given to "
+			    "passthru with it, %s; use --force to override",
+			    me, why, it, vifs_role_carries(roles[i]),
+			    t->role_how[0] ? t->role_how : "inventory",
+			    vifs_role_consequence(roles[i]));
+		if (error < 0 ||
+		    (error = strlist_take(&c->r->refusals, &b)) < 0)
+			break;
+	}
+	vifs_buf_free(&b);
+	return error;
+}
+
+/* The role rules: the device, the functions of its slot, and, for a
+ * bridge, every device behind it. */
+static int
+role_rules(struct change *c, const char *me,
+    const struct vifs_pci_topology_dev *t)
+{
+	int error = 0;
+
+	if (t->roles && (error = role_refusals(c, me, t, NULL)) < 0)
+		return error;
+	for (size_t i = 0; i < vifs_pci_topology_count(c->topo); i++) {
+		const struct vifs_pci_topology_dev
+		    *o = vifs_pci_topology_get(c->topo, i);
+
+		if (o->roles == 0 ||
+		    vifs_pciaddr_cmp(&o->addr, &t->addr) == 0 ||
+		    in_set(c, &o->addr))
+			continue;
+		if (same_slot(&o->addr, &t->addr))
+			error = role_refusals(c, me, o,
+			    "shares its slot (the functions of a slot are "
+			    "reset and assigned together) with");
+		else if (covers(t, &o->addr))
+			error = role_refusals(c, me, o,
+			    "is a bridge with, behind it,");
+		if (error < 0)
+			break;
+	}
+	return error;
+}
+
 /* Checks the safety rules of an enable; each failure is a refusal. */
 static int
 enable_rules(struct change *c, const char *me)
@@ -727,6 +816,8 @@ enable_rules(struct change *c, const char *me)
 		    (error = strlist_take(&c->r->refusals, &b)) < 0)
 			goto done;
 	}
+	if (t != NULL && (error = role_rules(c, me, t)) < 0)
+		goto done;
 	if (t != NULL && t->is_bridge) {
 		if ((error = vifs_buf_printf(&b,
 		         "%s is a bridge, and devices "

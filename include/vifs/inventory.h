@@ -24,6 +24,7 @@
 #include <vifs/esxconf.h>
 #include <vifs/passthru.h>
 #include <vifs/pciaddr.h>
+#include <vifs/roles.h>
 
 typedef struct vifs_inventory vifs_inventory;
 
@@ -160,6 +161,9 @@ struct vifs_inv_device {
 	enum vifs_owner effective;
 	int via_bridge;
 	struct vifs_pciaddr bridge;
+	/* The roles the device holds (bits of enum vifs_role): marks given
+	 * with vifs_inventory_set_roles(), or learned from esx.conf. */
+	unsigned roles;
 };
 
 /*
@@ -177,6 +181,16 @@ struct vifs_inv_device {
  *                           does not have (warning)
  *   acs-missing             a PCIe switch downstream port without ACS:
  *                           ESXi refuses passthrough behind it (warning)
+ *   passthru-boot-controller, passthru-management-nic,
+ *   passthru-coredump-controller
+ *                           a device that holds the role is passthru
+ *                           (itself or through a bridge above it), or
+ *                           shares its slot with a function that is
+ *                           (the functions of a slot are reset together)
+ *   role-not-found          a role was looked for and not found; the
+ *                           message says why (warning)
+ *   role-device-not-present a role names an address the inventory does
+ *                           not have (warning)
  *   config-space-limited    some devices with a capability list gave
  *                           only 64 bytes of configuration space (an
  *                           unprivileged read), so their capability
@@ -249,6 +263,19 @@ VIFS_EXTERN int vifs_inventory_add(vifs_inventory *inv,
 VIFS_EXTERN int vifs_inventory_analyse(vifs_inventory *inv,
     const vifs_esxconf *doc, const vifs_passthru_map *map,
     const char *map_name);
+
+/*
+ * Gives INV the roles of ROLES (copied): which devices hold the boot
+ * device, the management network, the coredump device, and how that was
+ * learned.  vifs_inventory_analyse() adds the management NICs its esx.conf
+ * names and derives the device's ROLES and the findings.
+ */
+VIFS_EXTERN int vifs_inventory_set_roles(vifs_inventory *inv,
+    const vifs_roles *roles);
+
+/* The roles of the devices (given and learned); borrowed until INV
+ * changes; NULL when there are none. */
+VIFS_EXTERN const vifs_roles *vifs_inventory_roles(const vifs_inventory *inv);
 
 /* Number of devices. */
 VIFS_EXTERN size_t vifs_inventory_count(const vifs_inventory *inv);

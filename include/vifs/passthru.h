@@ -39,6 +39,10 @@ struct vifs_pci_topology_dev {
 	uint16_t vendor;
 	uint16_t device;
 	char name[96]; /* "vendor device" description, may be "" */
+	/* The roles the device holds (bits of enum vifs_role of
+	 * <vifs/roles.h>) and how the first was learned, may be "". */
+	unsigned roles;
+	char role_how[256];
 };
 
 VIFS_EXTERN int vifs_pci_topology_new(vifs_pci_topology **out);
@@ -160,6 +164,11 @@ VIFS_EXTERN void vifs_passthru_report_free(vifs_passthru_report *r);
  *   - the device is one function of a multi-function slot whose other
  *     functions stay with the VMkernel (siblings from the topology, or
  *     from esx.conf lines when there is none); the refusal names them;
+ *   - with a topology: the device holds a role (the controller of the
+ *     boot device, a NIC of the management network, the controller of
+ *     the coredump device), shares its slot with a function that holds
+ *     one, or is a bridge with such a device behind it; the refusal
+ *     names the device, the role and what passthrough would do;
  *   - with a topology: the address is not in it.
  * On a refusal the document is unchanged and the call returns
  * VIFS_EREFUSED; *report (always set on return except when out of memory
