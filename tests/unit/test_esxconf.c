@@ -687,6 +687,109 @@ test_hostile_inputs(void **state)
 	free(big);
 }
 
+/*
+ * The indexer's fast paths (a loop for lines of any length, a 128-byte
+ * window on processors with AVX2) classify every line as scan() does:
+ * each line of many shapes and lengths, parsed in the middle of a
+ * document, at its very end and alone without a line ending (which only
+ * scan() reads), gives the same view.
+ */
+static void
+check_same_view(const char *line, size_t len, const char *pre, const char *post)
+{
+	struct vifs_esxconf_line a, b;
+	vifs_esxconf *doc, *ref;
+	char *buf;
+	size_t plen = strlen(pre), qlen = strlen(post), at = 0;
+
+	buf = malloc(plen + len + qlen + 1);
+	assert_non_null(buf);
+	memcpy(buf, pre, plen);
+	memcpy(buf + plen, line, len);
+	memcpy(buf + plen + len, post, qlen);
+	assert_int_equal(vifs_esxconf_parse(&doc, "t", buf, plen + len + qlen),
+	    0);
+	assert_int_equal(vifs_esxconf_parse(&ref, "t", line, len), 0);
+	for (const char *p = pre; *p; p++)
+		at += *p == '\n';
+	assert_int_equal(vifs_esxconf_line(&a, doc, at), 0);
+	assert_int_equal(vifs_esxconf_line(&b, ref, 0), 0);
+	if (a.kind != b.kind || a.text_len != b.text_len ||
+	    a.key_len != b.key_len || a.raw_value_len != b.raw_value_len ||
+	    a.quoted != b.quoted ||
+	    (a.key_len && memcmp(a.key, b.key, a.key_len) != 0) ||
+	    (a.raw_value_len &&
+	        memcmp(a.raw_value, b.raw_value, a.raw_value_len) != 0))
+		fail_msg("line '%.*s' after %zu bytes: kind %d/%d key %zu/%zu "
+		         "value %zu/%zu",
+		    (int)len, line, plen, a.kind, b.kind, a.key_len, b.key_len,
+		    a.raw_value_len, b.raw_value_len);
+	vifs_esxconf_free(doc);
+	vifs_esxconf_free(ref);
+	free(buf);
+}
+
+static void
+test_fast_paths_agree(void **state)
+{
+	static const char *const seps[] = { " = \"", " =\"", "= \"", "\t= \"",
+		" = ", "  = \"", "=\"" };
+	/* (No tail ends in CR: alone, without its LF, that CR is text.) */
+	static const char *const tails[] = { "\"", "\" # c", "\"x", "", "\" \"",
+		"\"\t" };
+	static const char *const filler = "/adv/Misc/HostName = \"esx01\"\n"
+	                                  "/adv/Misc/Other = \"0123456789\"\n"
+	                                  "/adv/Misc/Third = \"abcdefghij\"\n"
+	                                  "/adv/Misc/Fourth = \"klmnopqrst\"\n"
+	                                  "/adv/Misc/Fifth = \"uvwxyz0123\"\n";
+	static const size_t lens[] = { 1, 2, 15, 16, 31, 32, 33, 59, 60, 63, 64,
+		65, 95, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128,
+		129, 150, 200 };
+	static const char kchars[] = "/k!\"#=\t";
+	char line[1024];
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(seps) / sizeof(seps[0]); s++)
+		for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++)
+			for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]);
+			     i++)
+				for (size_t j = 0;
+				     j < sizeof(lens) / sizeof(lens[0]);
+				     j += 3) {
+					size_t kl = lens[i], vl = lens[j] - 1;
+					size_t n = 0;
+
+					memset(line, 'k', kl);
+					/* Now and then a byte that stops or
+					 * spoils the key. */
+					if ((i + j + s) % 5 == 0)
+						line[kl / 2] =
+						    kchars[(i + t) % 7];
+					n = kl;
+					n += (size_t)sprintf(line + n, "%s",
+					    seps[s]);
+					memset(line + n,
+					    (i + j) % 4 ? 'v' : ' ', vl);
+					if ((i + j + t) % 7 == 0 && vl > 2)
+						line[n + vl / 2] = '"';
+					n += vl;
+					n += (size_t)sprintf(line + n, "%s",
+					    tails[t]);
+					check_same_view(line, n, filler, "\n");
+					check_same_view(line, n, filler,
+					    "\r\n");
+					check_same_view(line, n, "",
+					    "\n"
+					    "/a = \"b\"\n");
+					check_same_view(line, n, filler,
+					    "\n/z = \"0123456789012345678901234"
+					    "567890123456789012345678901234567"
+					    "890123456789012345678901234567890"
+					    "123456789012345678901234567890123"
+					    "4567890\"\n");
+				}
+}
+
 static void
 test_line_endings(void **state)
 {
@@ -1590,6 +1693,7 @@ main(void)
 		cmocka_unit_test(test_line_forms),
 		cmocka_unit_test(test_hostile_inputs),
 		cmocka_unit_test(test_line_endings),
+		cmocka_unit_test(test_fast_paths_agree),
 		cmocka_unit_test(test_get_set_unset_foreach),
 		cmocka_unit_test(test_set_sorted_position),
 		cmocka_unit_test(test_only_touched_lines_change),
