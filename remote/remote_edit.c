@@ -147,8 +147,8 @@ remote_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
  * refusals, or as overridden warnings with --force.  Returns TOOL_FAILED
  * when the edit is refused.
  */
-static int
-report_check(const vifs_editcheck *c, const char *name, int force)
+int
+tool_report_check(const vifs_editcheck *c, const char *name, int force)
 {
 	size_t i, n = vifs_editcheck_count(c), shown = 0, untouched = 0;
 
@@ -316,7 +316,7 @@ remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 		rc = tool_liberror();
 		goto done;
 	}
-	if ((rc = report_check(check, name, opts->force)) != TOOL_OK)
+	if ((rc = tool_report_check(check, name, opts->force)) != TOOL_OK)
 		goto done;
 	if (opts->dry_run) {
 		rc = print_diff(name, in, in_len, out, out_len);

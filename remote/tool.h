@@ -28,12 +28,15 @@ enum tool_output {
  */
 struct tool_doc_opts {
 	const char *file; /* --file: local esx.conf, "-" = stdin */
+	/* --image: state.tgz, local.tgz or a configuration bundle */
+	const char *image;
 	int dry_run; /* --dry-run: print the diff, write nothing */
 	enum tool_output output;
 	struct conn_opts conn; /* connection options of the command line */
 	int remote; /* work on the host's /host/esx.conf */
 	const char *backup_dir; /* --backup-dir: where backups go */
 	int force; /* --force: override refusals and the conflict check */
+	int passthru; /* the edit changes device owners (vifs passthru) */
 };
 
 /* One option of a subcommand family, for tool_args_next(). */
@@ -116,6 +119,25 @@ int tool_load(vifs_esxconf **out, const struct tool_doc_opts *opts);
 int remote_load(vifs_esxconf **out, const struct tool_doc_opts *opts);
 int remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
 int remote_restore(const struct tool_doc_opts *opts, const char *backup);
+
+/*
+ * image_edit.c: esx.conf inside a state.tgz, local.tgz or configuration
+ * bundle (--image).  image_load() reads it into *out (named
+ * "IMAGE:PATH-INSIDE"); image_edit() runs EDIT on a copy, the lint of the
+ * edit as on a host, then the diff (--dry-run) or the library's rebuild,
+ * backup and atomic replacement.  They return exit statuses.
+ */
+int image_load(vifs_esxconf **out, const struct tool_doc_opts *opts);
+int image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
+
+/*
+ * Prints the lint of an edit (vifs_remoteedit_check()): problems on
+ * lines it does not touch as warnings, on lines it touches as refusals
+ * (warnings with FORCE).  Returns TOOL_FAILED when the edit is refused.
+ */
+struct vifs_editcheck;
+int tool_report_check(const struct vifs_editcheck *c, const char *name,
+    int force);
 
 /* Parses "--output" values: "text" or "xml". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);

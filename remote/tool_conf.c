@@ -20,24 +20,29 @@ static const char conf_usage[] =
     "       vifs conf list  WHERE [--output text|xml] [PREFIX]\n"
     "       vifs conf lint  WHERE [--output text|xml] [--strict]\n"
     "       vifs conf restore CONNECTION [--dry-run] BACKUP\n"
-    "WHERE is --file FILE, or the connection options of a host\n"
-    "(--server HOST [--username U --password P] ...; see vifs --help),\n"
-    "whose /host/esx.conf is then read and edited.\n"
+    "WHERE is --file FILE, --image FILE (esx.conf inside a state.tgz,\n"
+    "local.tgz or configBundle-*.tgz), or the connection options of a\n"
+    "host (--server HOST [--username U --password P] ...; see vifs\n"
+    "--help), whose /host/esx.conf is then read and edited.\n"
     "\n"
     "Reads and edits esx.conf without touching any line the edit does not\n"
     "change. FILE - is standard input; an edit of standard input is\n"
     "written to standard output. An edit of a host's esx.conf saves the\n"
     "original to a backup first, uploads only when the file has not\n"
     "changed on the host since it was read, and reads the result back;\n"
-    "restore puts a backup back the same way.\n"
+    "restore puts a backup back the same way. An edit of an --image\n"
+    "changes only esx.conf inside it, saves the image as it was beside\n"
+    "it (or in --backup-dir) and replaces it atomically.\n"
     "\n"
     "  -f, --file FILE       the esx.conf to read (and write back)\n"
+    "      --image FILE      state.tgz, local.tgz or configBundle-*.tgz\n"
     "  -n, --dry-run         print the unified diff of the edit, change "
     "nothing\n"
     "  -o, --output FMT      text (default) or xml (list, lint)\n"
     "      --strict          lint: warnings count as problems too\n"
     "      --backup-dir DIR  where backups of a host's esx.conf go (default\n"
-    "                        ~/.local/state/vifs/backups/HOST)\n"
+    "                        ~/.local/state/vifs/backups/HOST), or of an\n"
+    "                        --image (default: beside it)\n"
     "      --force           edit a line that has a lint error, or upload\n"
     "                        over a file that changed on the host since it\n"
     "                        was read\n"
@@ -211,6 +216,7 @@ tool_conf_main(int argc, char **argv)
 {
 	enum {
 		OPT_FILE = 1,
+		OPT_IMAGE,
 		OPT_HELP,
 		OPT_DRY_RUN,
 		OPT_OUTPUT,
@@ -224,6 +230,7 @@ tool_conf_main(int argc, char **argv)
 		{ "file", 'f', 1, OPT_FILE },
 		{ "force", 0, 0, OPT_FORCE },
 		{ "help", 'h', 0, OPT_HELP },
+		{ "image", 0, 1, OPT_IMAGE },
 		{ "output", 'o', 1, OPT_OUTPUT },
 		{ "strict", 0, 0, OPT_STRICT },
 		{ NULL, 0, 0, 0 },
@@ -239,6 +246,9 @@ tool_conf_main(int argc, char **argv)
 		switch (c) {
 		case OPT_FILE:
 			a.doc.file = args.arg;
+			break;
+		case OPT_IMAGE:
+			a.doc.image = args.arg;
 			break;
 		case OPT_HELP:
 			fputs(conf_usage, stdout);

@@ -173,14 +173,21 @@ tool_doc_mode(struct tool_doc_opts *o, const char *family)
 	int cmdline = o->conn.server != NULL || o->conn.url != NULL ||
 	    o->conn.sessionfile != NULL || fleet_edit_active();
 
-	if (o->file != NULL && cmdline)
+	if (o->file != NULL && o->image != NULL)
 		return tool_usagef(family,
-		    "--file and a host (--server, --url or --sessionfile) "
-		    "exclude each other");
-	o->remote = o->file == NULL && (cmdline || env_names_host());
-	if (!o->remote && o->backup_dir != NULL)
+		    "--file and --image exclude each "
+		    "other");
+	if ((o->file != NULL || o->image != NULL) && cmdline)
 		return tool_usagef(family,
-		    "--backup-dir is for edits of a host's esx.conf");
+		    "--%s and a host (--server, --url or --sessionfile) "
+		    "exclude each other",
+		    o->file ? "file" : "image");
+	o->remote = o->file == NULL && o->image == NULL &&
+	    (cmdline || env_names_host());
+	if (!o->remote && o->image == NULL && o->backup_dir != NULL)
+		return tool_usagef(family,
+		    "--backup-dir is for edits of a host's esx.conf or of "
+		    "an --image");
 	return TOOL_OK;
 }
 
@@ -202,9 +209,11 @@ tool_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
 	*out = NULL;
 	if (opts->remote)
 		return remote_load(out, opts);
+	if (opts->image != NULL)
+		return image_load(out, opts);
 	if (opts->file == NULL) {
 		tool_errorf("no esx.conf given: use --file FILE (or - for "
-		            "standard input)");
+		            "standard input) or --image FILE");
 		return TOOL_USAGE;
 	}
 	if (vifs_esxconf_open(out, opts->file) < 0)
@@ -222,6 +231,8 @@ tool_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 
 	if (opts->remote)
 		return remote_edit(opts, edit, arg);
+	if (opts->image != NULL)
+		return image_edit(opts, edit, arg);
 	if ((rc = tool_load(&doc, opts)) != TOOL_OK)
 		return rc;
 	if (vifs_esxconf_serialize(&before, &before_len, doc) < 0) {

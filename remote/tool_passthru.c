@@ -26,10 +26,12 @@ static const char passthru_usage[] =
     "                             [--notation N] [--key-notation N] ADDR...\n"
     "       vifs passthru disable WHERE [--dry-run] [--inventory FILE]\n"
     "                             [--notation N] ADDR...\n"
-    "WHERE is --file FILE, or the connection options of a host\n"
-    "(--server HOST [--username U --password P] ...; see vifs --help),\n"
-    "whose /host/esx.conf is then read and edited (with a backup, a\n"
-    "conflict check and a verify; see vifs conf --help).\n"
+    "WHERE is --file FILE, --image FILE (esx.conf inside a state.tgz,\n"
+    "local.tgz or configBundle-*.tgz, edited losslessly with a backup),\n"
+    "or the connection options of a host (--server HOST [--username U\n"
+    "--password P] ...; see vifs --help), whose /host/esx.conf is then\n"
+    "read and edited (with a backup, a conflict check and a verify; see\n"
+    "vifs conf --help).\n"
     "\n"
     "Lists and changes the owner (vmkernel or passthru) of PCI devices in\n"
     "esx.conf. ADDR may be written in any notation: esx.conf 000:27.0,\n"
@@ -42,12 +44,14 @@ static const char passthru_usage[] =
     "refused unless --force. Changes take effect at the next reboot.\n"
     "\n"
     "  -f, --file FILE         the esx.conf to read (and write back)\n"
+    "      --image FILE        state.tgz, local.tgz or configBundle-*.tgz\n"
     "  -n, --dry-run           print the unified diff, change nothing\n"
     "      --force             override the safety refusals (and, on a\n"
     "                          host, the conflict check)\n"
     "      --inventory FILE    the host's PCI inventory (vifs-agent\n"
     "                          inventory): bridges and slots for the checks\n"
-    "      --backup-dir DIR    where backups of a host's esx.conf go\n"
+    "      --backup-dir DIR    where backups of a host's esx.conf or of an\n"
+    "                          --image go\n"
     "      --notation N        ADDR notation: esxconf, esxi-lspci, linux,\n"
     "                          linux-short, vmx, vmx-short\n"
     "      --key-notation N    notation of new /device/ keys (default\n"
@@ -211,6 +215,7 @@ tool_passthru_main(int argc, char **argv)
 {
 	enum {
 		OPT_FILE = 1,
+		OPT_IMAGE,
 		OPT_HELP,
 		OPT_DRY_RUN,
 		OPT_OUTPUT,
@@ -226,6 +231,7 @@ tool_passthru_main(int argc, char **argv)
 		{ "file", 'f', 1, OPT_FILE },
 		{ "force", 0, 0, OPT_FORCE },
 		{ "help", 'h', 0, OPT_HELP },
+		{ "image", 0, 1, OPT_IMAGE },
 		{ "inventory", 0, 1, OPT_INVENTORY },
 		{ "key-notation", 0, 1, OPT_KEY_NOTATION },
 		{ "notation", 0, 1, OPT_NOTATION },
@@ -239,6 +245,7 @@ tool_passthru_main(int argc, char **argv)
 	int c, rc;
 
 	memset(&a, 0, sizeof(a));
+	a.doc.passthru = 1;
 	a.popts.notation = VIFS_PCI_AUTO;
 	a.popts.new_key_notation = VIFS_PCI_ESXCONF;
 	tool_args_init(&args, argc, argv, "passthru", opts, &a.doc.conn);
@@ -246,6 +253,9 @@ tool_passthru_main(int argc, char **argv)
 		switch (c) {
 		case OPT_FILE:
 			a.doc.file = args.arg;
+			break;
+		case OPT_IMAGE:
+			a.doc.image = args.arg;
 			break;
 		case OPT_HELP:
 			fputs(passthru_usage, stdout);
