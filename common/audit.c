@@ -300,6 +300,12 @@ vifs_baseline_open(vifs_baseline **out, const char *path)
 
 /* --- the audit of one host ---------------------------------------------- */
 
+struct danger_rec {
+	struct vifs_audit_danger d;
+	char rule[48];
+	char *message;
+};
+
 struct vifs_audit {
 	vifs_lint *lint;
 	vifs_passthru_list *list;
@@ -309,6 +315,8 @@ struct vifs_audit {
 	char **actual; /* owned values of DRIFT */
 	size_t ndrift;
 	int topology;
+	struct danger_rec *danger;
+	size_t ndanger, capdanger;
 };
 
 void
@@ -323,6 +331,9 @@ vifs_audit_free(vifs_audit *a)
 		free(a->actual[i]);
 	free(a->actual);
 	free(a->drift);
+	for (size_t i = 0; i < a->ndanger; i++)
+		free(a->danger[i].message);
+	free(a->danger);
 	free(a);
 }
 
@@ -388,6 +399,113 @@ check_baseline(vifs_audit *a, const vifs_esxconf *doc, const vifs_baseline *b)
 	return VIFS_OK;
 }
 
+/* "0000:00:1d.7 (ICH9 EHCI #1)" */
+static void
+topo_name(char *buf, size_t size, const struct vifs_pci_topology_dev *t)
+{
+	char lx[VIFS_PCIADDR_MAX];
+
+	vifs_pciaddr_format(lx, sizeof(lx), &t->addr, VIFS_PCI_LINUX);
+	snprintf(buf, size, "%s%s%s%s", lx, t->name[0] ? " (" : "", t->name,
+	    t->name[0] ? ")" : "");
+}
+
+static int
+add_danger(vifs_audit *a, const struct vifs_pci_topology_dev *dev,
+    const struct vifs_pci_topology_dev *holder, enum vifs_role role,
+    const struct vifs_passthru_dev *pd)
+{
+	struct vifs_buf b = VIFS_BUF_INIT;
+	struct danger_rec *r;
+	char me[160], it[160], br[VIFS_PCIADDR_MAX];
+	const char *how = holder->role_how[0] ? holder->role_how : "inventory";
+	int error;
+
+	if (a->ndanger == a->capdanger) {
+		size_t cap = a->capdanger ? a->capdanger * 2 : 4;
+
+		if ((r = realloc(a->danger, cap * sizeof(*r))) == NULL)
+			return vifs_error_set(VIFS_ENOMEM, "out of memory");
+		a->danger = r;
+		a->capdanger = cap;
+	}
+	topo_name(me, sizeof(me), dev);
+	topo_name(it, sizeof(it), holder);
+	vifs_pciaddr_format(br, sizeof(br), &pd->bridge, VIFS_PCI_LINUX);
+	if (dev == holder)
+		error = vifs_buf_printf(&b,
+		    "%s carries %s (%s) but is passthru%s%s: %s", me,
+		    vifs_role_carries(role), how,
+		    pd->via_bridge ? " through bridge " : "",
+		    pd->via_bridge ? br : "", vifs_role_consequence(role));
+	else
+		error = vifs_buf_printf(&b,
+		    "%s is passthru and shares its slot with %s, which "
+		    "carries %s (%s); the functions of a slot are reset "
+		    "together: %s",
+		    me, it, vifs_role_carries(role), how,
+		    vifs_role_consequence(role));
+	if (error < 0) {
+		vifs_buf_free(&b);
+		return error;
+	}
+	r = &a->danger[a->ndanger++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->rule, sizeof(r->rule), "passthru-%s", vifs_role_name(role));
+	r->message = vifs_buf_detach(&b, NULL);
+	r->d.rule = r->rule;
+	r->d.device = dev->addr;
+	r->d.holder = holder->addr;
+	r->d.role = role;
+	r->d.message = r->message;
+	return VIFS_OK;
+}
+
+/* The roles of TOPO that the passthru devices take from the host. */
+static int
+check_roles(vifs_audit *a, const vifs_pci_topology *topo)
+{
+	static const enum vifs_role roles[] = { VIFS_ROLE_BOOT,
+		VIFS_ROLE_MGMT_NIC, VIFS_ROLE_COREDUMP };
+	int error;
+
+	for (size_t i = 0; i < a->npt; i++) {
+		const struct vifs_passthru_dev
+		    *pd = vifs_passthru_list_get(a->list, a->pt[i]);
+		const struct vifs_pci_topology_dev
+		    *t = vifs_pci_topology_find(topo, &pd->addr);
+
+		if (t == NULL)
+			continue;
+		for (size_t k = 0; k < sizeof(roles) / sizeof(roles[0]); k++)
+			if ((t->roles & (unsigned)roles[k]) &&
+			    (error = add_danger(a, t, t, roles[k], pd)) < 0)
+				return error;
+		for (size_t j = 0; j < vifs_pci_topology_count(topo); j++) {
+			const struct vifs_pci_topology_dev
+			    *o = vifs_pci_topology_get(topo, j);
+			const struct vifs_passthru_dev *od;
+
+			if (o->roles == 0 || o == t ||
+			    o->addr.segment != t->addr.segment ||
+			    o->addr.bus != t->addr.bus ||
+			    o->addr.dev != t->addr.dev)
+				continue;
+			/* A holder that is passthru itself is told above. */
+			od = vifs_passthru_list_find(a->list, &o->addr);
+			if (od != NULL && od->effective == VIFS_OWNER_PASSTHRU)
+				continue;
+			for (size_t k = 0; k < sizeof(roles) / sizeof(roles[0]);
+			     k++)
+				if ((o->roles & (unsigned)roles[k]) &&
+				    (error = add_danger(a, t, o, roles[k],
+				         pd)) < 0)
+					return error;
+		}
+	}
+	return VIFS_OK;
+}
+
 int
 vifs_audit_new(vifs_audit **out, const vifs_esxconf *doc,
     const vifs_baseline *baseline, const vifs_pci_topology *topo)
@@ -414,6 +532,8 @@ vifs_audit_new(vifs_audit **out, const vifs_esxconf *doc,
 		if (vifs_passthru_list_get(a->list, i)->effective ==
 		    VIFS_OWNER_PASSTHRU)
 			a->pt[a->npt++] = i;
+	if (topo != NULL && (error = check_roles(a, topo)) < 0)
+		goto fail;
 	if (baseline != NULL && (error = check_baseline(a, doc, baseline)) < 0)
 		goto fail;
 	*out = a;
@@ -460,9 +580,21 @@ vifs_audit_has_topology(const vifs_audit *a)
 }
 
 size_t
+vifs_audit_danger_count(const vifs_audit *a)
+{
+	return a->ndanger;
+}
+
+const struct vifs_audit_danger *
+vifs_audit_danger(const vifs_audit *a, size_t i)
+{
+	return i < a->ndanger ? &a->danger[i].d : NULL;
+}
+
+size_t
 vifs_audit_problems(const vifs_audit *a)
 {
-	return a->ndrift + vifs_lint_errors(a->lint);
+	return a->ndrift + vifs_lint_errors(a->lint) + a->ndanger;
 }
 
 const char *
@@ -764,6 +896,26 @@ write_passthru(vifs_audit_report *r, const vifs_audit *a)
 		    (d->via_bridge &&
 		        (error = attr_addr(r, "via-bridge", &d->bridge)) < 0))
 			return error;
+		for (size_t k = 0; k < vifs_audit_danger_count(a); k++) {
+			const struct vifs_audit_danger *g = vifs_audit_danger(a,
+			    k);
+			const char *msg;
+
+			if (vifs_pciaddr_cmp(&g->device, &d->addr) != 0)
+				continue;
+			if (xmlTextWriterStartElement(r->w, XC("danger")) < 0)
+				return w_fail();
+			if ((error = attr_s(r, "rule", g->rule)) < 0 ||
+			    (error = attr_s(r, "severity", "error")) < 0 ||
+			    (error = attr_addr(r, "holder", &g->holder)) < 0)
+				return error;
+			if ((msg = safe(r, g->message, strlen(g->message))) ==
+			    NULL)
+				return VIFS_ENOMEM;
+			if (xmlTextWriterWriteString(r->w, XC(msg)) < 0 ||
+			    xmlTextWriterEndElement(r->w) < 0)
+				return w_fail();
+		}
 		if (xmlTextWriterEndElement(r->w) < 0)
 			return w_fail();
 	}

@@ -31,6 +31,7 @@
 #include <vifs/common.h>
 #include <vifs/esxconf.h>
 #include <vifs/passthru.h>
+#include <vifs/roles.h>
 
 /* --- baselines ---------------------------------------------------------- */
 
@@ -114,7 +115,28 @@ vifs_audit_passthru(const vifs_audit *a, size_t i);
 /* Whether a topology was used. */
 VIFS_EXTERN int vifs_audit_has_topology(const vifs_audit *a);
 
-/* Drift plus lint errors: non-zero makes the host "drift". */
+/*
+ * A device the host cannot give away that passthru takes from it (needs a
+ * topology with roles, from an inventory): DEVICE is passthru and is the
+ * device HOLDER that holds ROLE (itself, or through a bridge), or shares
+ * HOLDER's slot.  RULE is "passthru-boot-controller",
+ * "passthru-management-nic" or "passthru-coredump-controller"; MESSAGE
+ * names both, the role and what it does to the host.  Always an error.
+ */
+struct vifs_audit_danger {
+	const char *rule;
+	struct vifs_pciaddr device;
+	struct vifs_pciaddr holder;
+	enum vifs_role role;
+	const char *message;
+};
+
+/* Dangers in the order of the passthru devices; borrowed. */
+VIFS_EXTERN size_t vifs_audit_danger_count(const vifs_audit *a);
+VIFS_EXTERN const struct vifs_audit_danger *
+vifs_audit_danger(const vifs_audit *a, size_t i);
+
+/* Drift, lint errors and dangers: non-zero makes the host "drift". */
 VIFS_EXTERN size_t vifs_audit_problems(const vifs_audit *a);
 
 /* --- the report of a fleet ---------------------------------------------- */

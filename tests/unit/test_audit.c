@@ -356,6 +356,101 @@ test_report(void **state)
 	tmpdir_remove(dir);
 }
 
+/*
+ * The seed's state: sample 2's host booted from a stick on EHCI 000:29.7
+ * and its USB controllers went to passthru; with an inventory that knows
+ * the boot controller the audit reports an error, in its problems and in
+ * the XML report.
+ */
+static void
+test_boot_controller_given_away(void **state)
+{
+	char *dir = tmpdir_make(), path[512], *xml = NULL;
+	vifs_esxconf *d = doc_of("/device/000:29.0/owner = \"passthru\"\n"
+	                         "/device/000:29.7/owner = \"passthru\"\n"
+	                         "/device/000:30.0/owner = \"passthru\"\n");
+	static const char *const addrs[] = { "0000:00:1d.0", "0000:00:1d.1",
+		"0000:00:1d.7", "0000:00:1e.0" };
+	vifs_pci_topology *topo = NULL;
+	vifs_audit *a = NULL;
+	vifs_audit_report *r = NULL;
+	const struct vifs_audit_danger *g;
+	xmlDocPtr doc;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(vifs_pci_topology_new(&topo), 0);
+	for (size_t i = 0; i < 4; i++) {
+		struct vifs_pci_topology_dev dev;
+
+		memset(&dev, 0, sizeof(dev));
+		assert_int_equal(vifs_pciaddr_parse(&dev.addr, NULL, addrs[i],
+		                     VIFS_PCI_LINUX),
+		    0);
+		if (i == 1) {
+			/* A UHCI companion that holds the stick instead. */
+			dev.roles = VIFS_ROLE_BOOT;
+			snprintf(dev.role_how, sizeof(dev.role_how), "sysfs");
+		}
+		if (i == 2) {
+			dev.roles = VIFS_ROLE_BOOT;
+			snprintf(dev.name, sizeof(dev.name), "ICH9 EHCI #1");
+			snprintf(dev.role_how, sizeof(dev.role_how),
+			    "--boot-device 000:29.7");
+		}
+		dev.is_bridge = i == 3;
+		assert_int_equal(vifs_pci_topology_add(topo, &dev), 0);
+	}
+	assert_int_equal(vifs_audit_new(&a, d, NULL, topo), 0);
+	/* 1d.0 shares the slot of 1d.1; 1d.7 is a boot controller and
+	 * shares the slot of 1d.1 too. */
+	assert_int_equal(vifs_audit_danger_count(a), 3);
+	assert_int_equal(vifs_audit_problems(a), 3);
+	g = vifs_audit_danger(a, 1);
+	assert_string_equal(g->rule, "passthru-boot-controller");
+	assert_int_equal(g->role, VIFS_ROLE_BOOT);
+	assert_string_equal(g->message,
+	    "0000:00:1d.7 (ICH9 EHCI #1) carries the boot device "
+	    "(--boot-device 000:29.7) but is passthru: the host keeps running "
+	    "from memory but can no longer save its configuration to the "
+	    "boot device (state.tgz), so no later change survives a reboot, "
+	    "not even undoing this one, and the datastores on that controller "
+	    "disappear");
+	assert_non_null(strstr(vifs_audit_danger(a, 0)->message,
+	    "0000:00:1d.0 is passthru and shares its slot with 0000:00:1d.1, "
+	    "which carries the boot device (sysfs)"));
+	assert_non_null(strstr(vifs_audit_danger(a, 2)->message,
+	    "0000:00:1d.7 (ICH9 EHCI #1) is passthru and shares its slot with "
+	    "0000:00:1d.1"));
+	snprintf(path, sizeof(path), "%s/report.xml", dir);
+	assert_int_equal(vifs_audit_report_open(&r, path, NULL), 0);
+	assert_int_equal(vifs_audit_report_host(r, "esx01", VIFS_AUDIT_DRIFT, a,
+	                     "esx01.xml", 0, NULL),
+	    0);
+	assert_int_equal(vifs_audit_report_close(r, 0.1), 0);
+	vifs_audit_report_free(r);
+	assert_int_equal(vifs_file_read(&xml, &len, path), 0);
+	doc = xml_validate(xml, len, "audit.xsd");
+	assert_xpath(doc,
+	    "count(//device[@address='0000:00:1d.7']/danger[@rule="
+	    "'passthru-boot-controller' and @severity='error' and "
+	    "@holder='0000:00:1d.7'])",
+	    "1");
+	assert_xpath(doc,
+	    "string(//device[@address='0000:00:1d.0']/danger[1]/@holder)",
+	    "0000:00:1d.1");
+	xmlFreeDoc(doc);
+	free(xml);
+	vifs_audit_free(a);
+	/* Without the inventory nothing is known. */
+	assert_int_equal(vifs_audit_new(&a, d, NULL, NULL), 0);
+	assert_int_equal(vifs_audit_danger_count(a), 0);
+	vifs_audit_free(a);
+	vifs_pci_topology_free(topo);
+	vifs_esxconf_free(d);
+	tmpdir_remove(dir);
+}
+
 static void
 test_report_hostile(void **state)
 {
@@ -424,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_drift),
 		cmocka_unit_test(test_passthru_and_lint),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_boot_controller_given_away),
 		cmocka_unit_test(test_report_hostile),
 	};
 
