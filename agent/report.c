@@ -10,6 +10,7 @@
 #include <vifs/error.h>
 #include <vifs/file.h>
 #include <vifs/inventory.h>
+#include <vifs/publish.h>
 
 #include "cmd.h"
 #include "msg.h"
@@ -19,13 +20,15 @@
 enum {
 	OPT_STRICT = OPT_FIRST_OWN,
 	OPT_UPLOAD,
+	OPT_PUBLISH,
 };
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: vifs-agent inventory [options] [--upload REMOTE "
-	      "[connection options]]\n"
+	fputs("Usage: vifs-agent inventory [options] [--upload REMOTE | "
+	      "--publish]\n"
+	      "                            [connection options]\n"
 	      "Write the PCI inventory of this host, or of a dump, as XML "
 	      "(schema: vifs-agent\nschema).\n"
 	      "\n"
@@ -38,6 +41,14 @@ usage(FILE *f)
 	      "standard error\n"
 	      "      --strict             exit 1 when a finding has severity "
 	      "error\n"
+	      "      --publish            upload the report to the host's "
+	      "published place,\n"
+	      "                           [datastore1] vifs-inventory.xml "
+	      "(datastore:\n"
+	      "                           VIFS_INVENTORY_DATASTORE), where "
+	      "vifs "
+	      "passthru and\n"
+	      "                           vifs audit fetch it\n"
 	      "  -h, --help               show this help\n",
 	    f);
 	fputs(agent_source_help, f);
@@ -73,6 +84,7 @@ cmd_inventory(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "upload", required_argument, NULL, OPT_UPLOAD },
+		{ "publish", no_argument, NULL, OPT_PUBLISH },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char shortopts[] = ":ho:q";
@@ -81,7 +93,8 @@ cmd_inventory(int argc, char **argv)
 	struct agent_upload up;
 	const char *output = NULL, *upload = NULL;
 	vifs_inventory *inv = NULL;
-	char *xml = NULL;
+	char *xml = NULL, *published = NULL;
+	int publish = 0;
 	size_t len = 0;
 	int c, quiet = 0, strict = 0, status = AGENT_EXIT_FAIL;
 
@@ -115,6 +128,9 @@ cmd_inventory(int argc, char **argv)
 		case OPT_UPLOAD:
 			upload = optarg;
 			break;
+		case OPT_PUBLISH:
+			publish = 1;
+			break;
 		case ':':
 			status = msg_usage("inventory",
 			    "option '%s' needs an argument", argv[optind - 1]);
@@ -130,9 +146,24 @@ cmd_inventory(int argc, char **argv)
 		    argv[optind]);
 		goto done;
 	}
+	if (publish && upload != NULL) {
+		status = msg_usage("inventory",
+		    "--publish and --upload exclude each other");
+		goto done;
+	}
+	if (publish) {
+		if (vifs_publish_remote(&published) < 0) {
+			status = msg_usage("inventory", "--publish: %s",
+			    vifs_error_last());
+			goto done;
+		}
+		upload = published;
+		up.option = "--publish";
+	}
 	if (up.first_opt != NULL && upload == NULL) {
 		status = msg_usage("inventory",
-		    "'%s' is a connection option, for --upload only",
+		    "'%s' is a connection option, for --upload and --publish "
+		    "only",
 		    up.first_opt);
 		goto done;
 	}
@@ -158,12 +189,15 @@ cmd_inventory(int argc, char **argv)
 	}
 	if (upload != NULL && agent_upload_put(&up, upload, xml, len) != 0)
 		goto done;
+	if (publish)
+		msg_note("published on %s at %s", up.conn.base_url, published);
 	if (!quiet)
 		print_findings(inv);
 	status = strict && vifs_inventory_errors(inv) > 0 ? AGENT_EXIT_FAIL :
 	                                                    AGENT_EXIT_OK;
 done:
 	free(xml);
+	free(published);
 	vifs_inventory_free(inv);
 	agent_upload_free(&up);
 	return status;

@@ -241,6 +241,13 @@ last_error(void)
 	return *m ? m : vifs_strerror(vifs_error_last_code());
 }
 
+/* The option the messages name: --upload or --publish. */
+static const char *
+opt_name(const struct agent_upload *u)
+{
+	return u->option != NULL ? u->option : "--upload";
+}
+
 int
 agent_upload_prepare(struct agent_upload *u, const char *remote,
     const char *command)
@@ -249,16 +256,16 @@ agent_upload_prepare(struct agent_upload *u, const char *remote,
 	const char *p;
 
 	if (vifs_remotepath_parse(&u->rp, remote) < 0)
-		return msg_usage(command, "--upload: %s", last_error());
+		return msg_usage(command, "%s: %s", opt_name(u), last_error());
 	p = u->rp->path;
 	if (*p == '\0' || p[strlen(p) - 1] == '/')
 		return msg_usage(command,
-		    "--upload: '%s' names a directory, not the file to write",
-		    remote);
+		    "%s: '%s' names a directory, not the file to write",
+		    opt_name(u), remote);
 	hooks_init(&hooks);
 	if (vifs_connect_resolve(&u->conn, &u->opts, VIFS_CONNECT_CREDENTIALS,
 	        &hooks) < 0) {
-		msg_err("--upload %s: %s", remote, last_error());
+		msg_err("%s %s: %s", opt_name(u), remote, last_error());
 		return AGENT_EXIT_FAIL;
 	}
 	return AGENT_EXIT_OK;
@@ -278,7 +285,7 @@ agent_upload_put(struct agent_upload *u, const char *remote, const void *data,
 	    vifs_connect_open(&h, &u->conn, &hooks, NULL, NULL) < 0 ||
 	    vifs_http_put_buf(h, url + strlen(u->conn.base_url), data, len) <
 	        0) {
-		msg_err("--upload %s: %s", remote, last_error());
+		msg_err("%s %s: %s", opt_name(u), remote, last_error());
 		status = AGENT_EXIT_FAIL;
 	}
 	vifs_http_free(h);

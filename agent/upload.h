@@ -21,6 +21,7 @@ struct agent_upload {
 	char *password; /* copy of a --password taken off argv */
 	struct vifs_remotepath *rp; /* the target */
 	struct vifs_connect conn; /* resolved */
+	const char *option; /* named in messages; NULL: "--upload" */
 };
 
 /*
@@ -51,7 +52,7 @@ int agent_upload_prepare(struct agent_upload *u, const char *remote,
 
 /*
  * PUTs LEN bytes of DATA to the target.  Returns 0, or prints
- * "--upload REMOTE: reason" and returns 1.
+ * "--upload REMOTE: reason" (or the OPTION of U) and returns 1.
  */
 int agent_upload_put(struct agent_upload *u, const char *remote,
     const void *data, size_t len);

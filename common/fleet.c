@@ -49,6 +49,7 @@ struct vifs_fleet_host {
 	struct slot *slot; /* while running */
 	size_t index;
 	long http_status;
+	long long last_modified; /* of the last response, -1: none */
 	int error;
 	enum vifs_fleet_state state;
 };
@@ -221,6 +222,7 @@ vifs_fleet_add(vifs_fleet *f, const struct vifs_fleet_target *t)
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	h->last_modified = -1;
 	if ((error = dup_opt(&h->name, t->name)) < 0 ||
 	    (error = dup_opt(&h->base_url, t->base_url)) < 0 ||
 	    (error = dup_opt(&h->username, t->username)) < 0 ||
@@ -319,6 +321,12 @@ long
 vifs_fleet_host_http_status(const vifs_fleet_host *h)
 {
 	return h->http_status;
+}
+
+long long
+vifs_fleet_host_last_modified(const vifs_fleet_host *h)
+{
+	return h->last_modified;
 }
 
 void
@@ -707,6 +715,7 @@ step(vifs_fleet *f, struct slot *s, int error)
 	if (error == 0 && s->method == M_GET && s->sink.buf != NULL)
 		s->body_ready = 1;
 	h->http_status = vifs_http_last_status(s->http);
+	h->last_modified = vifs_http_last_modified(s->http);
 	request_clear(f, s);
 	if (error == 0)
 		vifs_error_clear();

@@ -59,6 +59,7 @@ struct vifs_http {
 
 	/* Per request. */
 	long status;
+	long long last_modified; /* Last-Modified, seconds; -1: none */
 	char status_line[256];
 	char errbody[ERRBODY_MAX + 1];
 	size_t errbody_len;
@@ -210,6 +211,7 @@ http_new(vifs_http **out, const struct vifs_http_opts *o,
 		return vifs_error_set(VIFS_EINVAL, "no base URL");
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	h->last_modified = -1;
 	if ((error = split_base(h, o->base_url)) < 0 ||
 	    (error = dup_opt(&h->username, o->username)) < 0 ||
 	    (error = dup_opt(&h->password, o->password)) < 0 ||
@@ -287,6 +289,12 @@ long
 vifs_http_last_status(const vifs_http *h)
 {
 	return h->status;
+}
+
+long long
+vifs_http_last_modified(const vifs_http *h)
+{
+	return h->last_modified;
 }
 
 const char *
@@ -641,6 +649,7 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 
 	curl_easy_reset(c);
 	h->status = 0;
+	h->last_modified = -1;
 	h->status_line[0] = '\0';
 	h->errbody_len = 0;
 	h->errbody[0] = '\0';
@@ -654,6 +663,7 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 	         *url_path == '/' ? "" : "/", url_path)) < 0)
 		return error;
 	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_FILETIME, 1L);
 	vifs_buf_free(&url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->curl_error);
@@ -935,6 +945,12 @@ int
 http_req_end(vifs_http *h, enum method m, const char *url_path,
     struct sink *sink, CURLcode rc)
 {
+	curl_off_t filetime = -1;
+
+	if (curl_easy_getinfo(h->curl, CURLINFO_FILETIME_T, &filetime) ==
+	        CURLE_OK &&
+	    filetime >= 0)
+		h->last_modified = (long long)filetime;
 	if (sink->too_big)
 		return vifs_error_set(VIFS_ETOOBIG,
 		    "%s: %s is larger "

@@ -13,6 +13,8 @@
 #include <vifs/esxconf.h>
 #include <vifs/file.h>
 #include <vifs/http.h>
+#include <vifs/inventory.h>
+#include <vifs/publish.h>
 #include <vifs/remoteedit.h>
 
 #include "conn.h"
@@ -58,6 +60,31 @@ on_step(void *payload, enum vifs_remoteedit_step done,
 		    s->host, res->conflict_backup);
 }
 
+/*
+ * The inventory the host publishes, judged against the esx.conf just
+ * fetched (its Last-Modified); its topology into *OUT when it can be
+ * used.  What was found is always said.
+ */
+static int
+fetch_published(struct session *s, vifs_pci_topology **out)
+{
+	struct vifs_published pub;
+	long long mtime = vifs_http_last_modified(s->http);
+	int rc = TOOL_OK;
+
+	if (vifs_published_fetch(&pub, s->http, mtime) < 0)
+		return tool_liberror();
+	if (pub.state != VIFS_PUBLISHED_USED) {
+		tool_warnf("%s: %s", s->host, pub.message);
+	} else if (vifs_inventory_topology(out, pub.inv) < 0) {
+		rc = tool_liberror();
+	} else {
+		tool_notef("%s: %s", s->host, pub.message);
+	}
+	vifs_published_clear(&pub);
+	return rc;
+}
+
 /* Connects to the host of OPTS and fetches its esx.conf. */
 static int
 session_open(struct session *s, const struct tool_doc_opts *opts)
@@ -89,6 +116,8 @@ session_open(struct session *s, const struct tool_doc_opts *opts)
 		return tool_liberror();
 	}
 	s->host = vifs_remoteedit_host(s->re);
+	if (opts->published != NULL && *opts->published == NULL)
+		return fetch_published(s, opts->published);
 	return TOOL_OK;
 }
 

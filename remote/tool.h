@@ -5,6 +5,7 @@
 #define VIFS_TOOL_H
 
 #include <vifs/esxconf.h>
+#include <vifs/passthru.h>
 
 #include "opts.h"
 
@@ -37,6 +38,13 @@ struct tool_doc_opts {
 	const char *backup_dir; /* --backup-dir: where backups go */
 	int force; /* --force: override refusals and the conflict check */
 	int passthru; /* the edit changes device owners (vifs passthru) */
+	/*
+	 * Remote only, when not NULL: fetch the inventory the host
+	 * publishes (vifs-agent inventory --publish; <vifs/publish.h>),
+	 * say so, and when it can be used put its topology here (the
+	 * caller frees it); when it cannot, warn why.
+	 */
+	vifs_pci_topology **published;
 };
 
 /* One option of a subcommand family, for tool_args_next(). */

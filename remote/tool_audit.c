@@ -19,6 +19,7 @@
 #include <vifs/hostlist.h>
 #include <vifs/inventory.h>
 #include <vifs/passthru.h>
+#include <vifs/publish.h>
 
 #include "fleet_cli.h"
 #include "msg.h"
@@ -68,6 +69,7 @@ struct audit_job {
 	vifs_fleet *fleet;
 	vifs_baseline *baseline;
 	const char *inventory_dir;
+	char *pub_path; /* URL path of the published inventory */
 	vifs_audit_report *report;
 	int report_failed; /* writing the report failed: stop */
 };
@@ -77,6 +79,14 @@ struct host_result {
 	int reported; /* its element is in the report */
 	int drift;
 	char line[512];
+	/* Between the GET of esx.conf and that of the published
+	 * inventory: esx.conf's bytes and Last-Modified. */
+	char *conf;
+	size_t conf_len;
+	long long conf_mtime;
+	/* What the published inventory was: said before the host's line. */
+	char note[800];
+	int note_is_warning;
 };
 
 /* Up to SHOWN_MAX bytes of LEN bytes of S, quoted, control bytes as
@@ -109,6 +119,19 @@ drift_line(struct host_result *hr, const vifs_audit *a)
 	char v1[SHOWN_MAX + 8], v2[SHOWN_MAX + 8];
 	int o = 0;
 
+	/* A device the host cannot give away comes first. */
+	if (vifs_audit_danger_count(a) > 0) {
+		size_t ng = vifs_audit_danger_count(a);
+		const struct vifs_audit_danger *g = vifs_audit_danger(a, 0);
+
+		o = snprintf(hr->line, sizeof(hr->line), "error: %s: %s",
+		    g->rule, g->message);
+		if (ng > 1 && o >= 0 && (size_t)o < sizeof(hr->line))
+			snprintf(hr->line + o, sizeof(hr->line) - (size_t)o,
+			    "; %zu more such error%s", ng - 1,
+			    ng > 2 ? "s" : "");
+		return;
+	}
 	if (nd > 0) {
 		const struct vifs_drift *d = vifs_audit_drift(a, 0);
 
@@ -202,32 +225,32 @@ audit_start(vifs_fleet_host *h, void *payload)
 	return vifs_fleet_get_buf(h, ESXCONF_PATH, ESXCONF_MAX);
 }
 
-/* Audits the esx.conf of H and writes its report element. */
+/*
+ * Audits the esx.conf HR holds with the topology of INV (the published
+ * one; NULL: from --inventory-dir when it has the host's) and writes the
+ * host's report element; PUBLISHED names where INV came from.
+ */
 static int
-audit_step(vifs_fleet_host *h, int error, void *payload)
+audit_host(struct audit_job *j, vifs_fleet_host *h, struct host_result *hr,
+    const vifs_inventory *published_inv, const char *published)
 {
-	struct audit_job *j = payload;
-	struct host_result *hr = NULL;
 	vifs_esxconf *doc = NULL;
 	vifs_inventory *inv = NULL;
 	vifs_pci_topology *topo = NULL;
 	vifs_audit *a = NULL;
-	char *body = NULL, *name = NULL, *invpath = NULL;
-	size_t len, nlen;
+	char *name = NULL, *invpath = NULL;
+	size_t nlen;
+	int error;
 
-	if (error < 0)
-		return error;
-	if ((hr = calloc(1, sizeof(*hr))) == NULL)
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	vifs_fleet_host_set_data(h, hr);
 	nlen = strlen(vifs_fleet_host_name(h)) + sizeof(ESXCONF_PATH) + 1;
 	if ((name = malloc(nlen)) == NULL) {
 		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
 		goto done;
 	}
 	snprintf(name, nlen, "%s:%s", vifs_fleet_host_name(h), ESXCONF_PATH);
-	if ((error = vifs_fleet_host_take_body(h, &body, &len)) < 0 ||
-	    (error = vifs_esxconf_parse_take(&doc, name, body, len)) < 0)
+	error = vifs_esxconf_parse_take(&doc, name, hr->conf, hr->conf_len);
+	hr->conf = NULL;
+	if (error < 0)
 		goto done;
 	if (j->inventory_dir != NULL &&
 	    (error = find_inventory(&invpath, j, h)) < 0)
@@ -239,6 +262,9 @@ audit_step(vifs_fleet_host *h, int error, void *payload)
 		    vifs_error_last());
 		goto done;
 	}
+	if (published_inv != NULL &&
+	    (error = vifs_inventory_topology(&topo, published_inv)) < 0)
+		goto done;
 	if ((error = vifs_audit_new(&a, doc, j->baseline, topo)) < 0)
 		goto done;
 	hr->drift = vifs_audit_problems(a) > 0;
@@ -247,7 +273,7 @@ audit_step(vifs_fleet_host *h, int error, void *payload)
 	if (j->report != NULL) {
 		if (vifs_audit_report_host(j->report, vifs_fleet_host_name(h),
 		        hr->drift ? VIFS_AUDIT_DRIFT : VIFS_AUDIT_OK, a,
-		        invpath, 0, NULL) < 0) {
+		        invpath ? invpath : published, 0, NULL) < 0) {
 			j->report_failed = 1;
 			tool_liberror();
 			vifs_fleet_stop(j->fleet);
@@ -264,6 +290,54 @@ done:
 	return error;
 }
 
+/*
+ * First esx.conf, then, without --inventory-dir, the inventory the host
+ * publishes (<vifs/publish.h>); then the audit of the host.
+ */
+static int
+audit_step(vifs_fleet_host *h, int error, void *payload)
+{
+	struct audit_job *j = payload;
+	struct host_result *hr = vifs_fleet_host_data(h);
+	struct vifs_published pub;
+	char *body = NULL;
+	size_t len = 0;
+
+	if (hr == NULL) {
+		if (error < 0)
+			return error;
+		if ((hr = calloc(1, sizeof(*hr))) == NULL)
+			return vifs_error_set(VIFS_ENOMEM, "out of memory");
+		vifs_fleet_host_set_data(h, hr);
+		if ((error = vifs_fleet_host_take_body(h, &hr->conf,
+		         &hr->conf_len)) < 0)
+			return error;
+		hr->conf_mtime = vifs_fleet_host_last_modified(h);
+		if (j->pub_path != NULL)
+			return vifs_fleet_get_buf(h, j->pub_path,
+			    VIFS_PUBLISH_MAX);
+		return audit_host(j, h, hr, NULL, NULL);
+	}
+	/* The published inventory: any failure to get it is told, not
+	 * the host's failure. */
+	if (error == 0 &&
+	    (error = vifs_fleet_host_take_body(h, &body, &len)) < 0)
+		return error;
+	if ((error = vifs_published_judge(&pub, body, len, error,
+	         hr->conf_mtime)) < 0) {
+		free(body);
+		return error;
+	}
+	free(body);
+	snprintf(hr->note, sizeof(hr->note), "%s", pub.message);
+	hr->note_is_warning = pub.state != VIFS_PUBLISHED_USED;
+	error = audit_host(j, h, hr,
+	    pub.state == VIFS_PUBLISHED_USED ? pub.inv : NULL,
+	    pub.state == VIFS_PUBLISHED_USED ? pub.where : NULL);
+	vifs_published_clear(&pub);
+	return error;
+}
+
 static void
 audit_done(vifs_fleet_host *h, void *payload)
 {
@@ -272,6 +346,14 @@ audit_done(vifs_fleet_host *h, void *payload)
 	enum vifs_fleet_state st = vifs_fleet_host_state(h);
 	enum vifs_audit_status as = VIFS_AUDIT_FAILED;
 
+	if (hr != NULL && hr->note[0] != '\0' && hr->note_is_warning)
+		tool_warnf("%s: %s", vifs_fleet_host_name(h), hr->note);
+	else if (hr != NULL && hr->note[0] != '\0')
+		tool_notef("%s: %s", vifs_fleet_host_name(h), hr->note);
+	if (hr != NULL) {
+		free(hr->conf);
+		hr->conf = NULL;
+	}
 	if (st == VIFS_FLEET_OK && hr != NULL && hr->drift) {
 		j->fc.drift++;
 		fleet_cli_result(&j->fc, h, "DRIFT", hr->line);
@@ -412,6 +494,11 @@ tool_audit_main(int argc, char **argv)
 		rc = tool_liberror();
 		goto done;
 	}
+	/* Without --inventory-dir, each host's published inventory. */
+	if (j.inventory_dir == NULL && vifs_publish_url_path(&j.pub_path) < 0) {
+		rc = tool_liberror();
+		goto done;
+	}
 	memset(&job, 0, sizeof(job));
 	job.start = audit_start;
 	job.step = audit_step;
@@ -439,6 +526,7 @@ done:
 	vifs_audit_report_free(j.report);
 	vifs_fleet_free(j.fleet);
 	vifs_baseline_free(j.baseline);
+	free(j.pub_path);
 	fleet_cli_free(&j.fc);
 	vifs_audit_hosts_free(retry_list);
 	vifs_connect_secret_free(password);

@@ -68,6 +68,7 @@ struct passthru_args {
 	size_t changes; /* keys the edit changed */
 	int argc;
 	char **argv;
+	vifs_pci_topology *published; /* the host's, fetched */
 };
 
 static const char *
@@ -90,6 +91,8 @@ passthru_list(struct passthru_args *a)
 
 	if ((rc = tool_load(&doc, &a->doc)) != TOOL_OK)
 		return rc;
+	if (a->popts.topo == NULL)
+		a->popts.topo = a->published;
 	if (vifs_passthru_list_new(&list, doc, a->popts.topo) < 0) {
 		rc = tool_liberror();
 		goto done;
@@ -161,6 +164,8 @@ change_edit(vifs_esxconf *doc, void *arg)
 	size_t n = (size_t)a->argc;
 	int err, rc = TOOL_OK;
 
+	if (a->popts.topo == NULL)
+		a->popts.topo = a->published;
 	/* One change for all addresses: the functions of a slot may be
 	 * given to passthru together, and a refusal stops them all. */
 	if (a->enable)
@@ -321,6 +326,9 @@ tool_passthru_main(int argc, char **argv)
 	if (inventory != NULL &&
 	    (rc = load_inventory(&a, &topo, inventory)) != TOOL_OK)
 		goto done;
+	/* On a host without --inventory: the one it publishes. */
+	if (inventory == NULL && a.doc.remote)
+		a.doc.published = &a.published;
 	if (strcmp(verb, "list") == 0) {
 		rc = passthru_list(&a);
 		goto done;
@@ -331,5 +339,6 @@ tool_passthru_main(int argc, char **argv)
 		           "reboot of the host");
 done:
 	vifs_pci_topology_free(topo);
+	vifs_pci_topology_free(a.published);
 	return rc;
 }

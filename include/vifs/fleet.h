@@ -215,6 +215,9 @@ VIFS_EXTERN int vifs_fleet_host_error(const vifs_fleet_host *h);
 VIFS_EXTERN const char *vifs_fleet_host_reason(const vifs_fleet_host *h);
 /* Status code of its last HTTP response, 0 when none. */
 VIFS_EXTERN long vifs_fleet_host_http_status(const vifs_fleet_host *h);
+/* Last-Modified of the host's last response (seconds since the epoch),
+ * -1 when it had none. */
+VIFS_EXTERN long long vifs_fleet_host_last_modified(const vifs_fleet_host *h);
 /* A pointer of the caller's, NULL until set. */
 VIFS_EXTERN void vifs_fleet_host_set_data(vifs_fleet_host *h, void *data);
 VIFS_EXTERN void *vifs_fleet_host_data(const vifs_fleet_host *h);

@@ -149,6 +149,12 @@ VIFS_EXTERN int vifs_http_set_credentials(vifs_http *h, const char *username,
 /* Status code of the last response, 0 when there was none. */
 VIFS_EXTERN long vifs_http_last_status(const vifs_http *h);
 
+/*
+ * Last-Modified of the last response in seconds since the epoch, -1 when
+ * it had none (requests ask libcurl for it: CURLOPT_FILETIME).
+ */
+VIFS_EXTERN long long vifs_http_last_modified(const vifs_http *h);
+
 /* Status line of the last response ("HTTP/1.1 404 Not Found"), or "". */
 VIFS_EXTERN const char *vifs_http_last_status_line(const vifs_http *h);
 

@@ -210,7 +210,7 @@ usage() {
     tap_match "$* says why" "^vifs-agent: $want" "$ERR"
     tap_match "$* points at --help" "Try 'vifs-agent inventory --help'" "$ERR"
 }
-usage "'--server' is a connection option, for --upload only" \
+usage "'--server' is a connection option, for --upload and --publish only" \
     --server 127.0.0.1
 usage "'-t' is a connection option" -t "$ESXSIM_CA"
 usage "--upload: '\[$ESXSIM_DS1\]' names a directory" "${CONN[@]}" \
