@@ -5,8 +5,9 @@
  * The families parse their command line as for one host; with the fleet
  * options stripped and fleet_edit_active() true, their edit of a host's
  * file comes here instead of remote_edit.c.  Each host then runs the
- * steps of <vifs/remoteedit.h> on the fleet engine: GET the file, edit a
- * copy with the family's edit, lint of the edit (refusals), a local backup
+ * steps of <vifs/remoteedit.h> on the fleet engine: GET the file, for a
+ * passthru edit without --inventory GET the inventory the host publishes
+ * (<vifs/publish.h>), edit a copy with the family's edit, lint of the edit (refusals), a local backup
  * of the original (vifs_remoteedit_backup, in the host's own backup
  * directory), GET again and compare (conflict), PUT, GET and compare
  * (verify); after a failed PUT the file is read once more to tell the
@@ -26,6 +27,8 @@
 #include <vifs/file.h>
 #include <vifs/fleet.h>
 #include <vifs/hostlist.h>
+#include <vifs/inventory.h>
+#include <vifs/publish.h>
 #include <vifs/remoteedit.h>
 
 #include "fleet_cli.h"
@@ -52,6 +55,7 @@ fleet_edit_active(void)
 /* What a host does next. */
 enum phase {
 	PH_FETCH = 0, /* GET the file */
+	PH_INVENTORY, /* GET the inventory the host publishes */
 	PH_CONFLICT, /* GET again before the PUT */
 	PH_PUT,
 	PH_VERIFY, /* GET after the PUT */
@@ -65,6 +69,7 @@ struct edit_job {
 	void *arg;
 	const char *which; /* restore: "latest" or a time prefix */
 	const char *verb; /* "updated", "restored" */
+	char *pub_path; /* URL path of the published inventory */
 	long long now; /* the time in backup names, the same for all */
 	size_t changed, unchanged;
 };
@@ -83,6 +88,8 @@ struct host_edit {
 	int put_error; /* code of a failed PUT */
 	char put_why[512];
 	char note[256]; /* the line of an ok host, after "ok" */
+	vifs_pci_topology *topo; /* of its published inventory, or NULL */
+	long long conf_mtime; /* Last-Modified of esx.conf */
 };
 
 static void
@@ -96,6 +103,7 @@ host_edit_free(struct host_edit *he)
 		free(he->base);
 	free(he->backup);
 	free(he->dir);
+	vifs_pci_topology_free(he->topo);
 	free(he);
 }
 
@@ -191,7 +199,12 @@ make_edit(struct edit_job *j, struct host_edit *he, vifs_fleet_host *h)
 	snprintf(prefix, sizeof(prefix), "%s: %s", progname,
 	    vifs_fleet_host_name(h));
 	tool_progname = prefix;
+	/* The family's edit sees this host's published inventory. */
+	if (j->opts->published != NULL)
+		*j->opts->published = he->topo;
 	rc = j->edit(after, j->arg);
+	if (j->opts->published != NULL)
+		*j->opts->published = NULL;
 	tool_progname = progname;
 	if (rc != TOOL_OK) {
 		error = vifs_error_set(VIFS_EREFUSED,
@@ -269,8 +282,9 @@ fetched(struct edit_job *j, struct host_edit *he, vifs_fleet_host *h)
 {
 	int error;
 
-	if ((error = vifs_fleet_host_take_body(h, &he->orig, &he->orig_len)) <
-	        0 ||
+	if ((he->orig == NULL &&
+	        (error = vifs_fleet_host_take_body(h, &he->orig,
+	             &he->orig_len)) < 0) ||
 	    (error = backup_dir(&he->dir, j->opts, h)) < 0)
 		return error;
 	error = j->edit != NULL ? make_edit(j, he, h) : read_backup(j, he);
@@ -291,6 +305,33 @@ fetched(struct edit_job *j, struct host_edit *he, vifs_fleet_host *h)
 	/* 2. Read again just before the PUT. */
 	he->phase = PH_CONFLICT;
 	return vifs_fleet_get_buf(h, ESXCONF_PATH, ESXCONF_MAX);
+}
+
+/*
+ * The inventory the host publishes (<vifs/publish.h>), judged against
+ * the esx.conf just read; said either way, then the edit.
+ */
+static int
+published(struct edit_job *j, struct host_edit *he, vifs_fleet_host *h,
+    int error)
+{
+	struct vifs_published pub;
+	char *body = NULL;
+	size_t len = 0;
+
+	if (error == 0 &&
+	    (error = vifs_fleet_host_take_body(h, &body, &len)) < 0)
+		return error;
+	error = vifs_published_judge(&pub, body, len, error, he->conf_mtime);
+	free(body);
+	if (error < 0)
+		return error;
+	if (pub.state != VIFS_PUBLISHED_USED)
+		tool_warnf("%s: %s", vifs_fleet_host_name(h), pub.message);
+	else if ((error = vifs_inventory_topology(&he->topo, pub.inv)) == 0)
+		tool_notef("%s: %s", vifs_fleet_host_name(h), pub.message);
+	vifs_published_clear(&pub);
+	return error < 0 ? error : fetched(j, he, h);
 }
 
 /* The second read: a change since the first stops the edit unless
@@ -375,7 +416,19 @@ edit_step(vifs_fleet_host *h, int error, void *payload)
 			return vifs_error_set(error,
 			    "%s; esx.conf is unchanged: nothing was uploaded",
 			    vifs_error_last());
+		if (j->edit != NULL && j->opts->published != NULL &&
+		    j->pub_path != NULL) {
+			if ((error = vifs_fleet_host_take_body(h, &he->orig,
+			         &he->orig_len)) < 0)
+				return error;
+			he->conf_mtime = vifs_fleet_host_last_modified(h);
+			he->phase = PH_INVENTORY;
+			return vifs_fleet_get_buf(h, j->pub_path,
+			    VIFS_PUBLISH_MAX);
+		}
 		return fetched(j, he, h);
+	case PH_INVENTORY:
+		return published(j, he, h, error);
 	case PH_CONFLICT:
 		if (error < 0)
 			return vifs_error_set(error,
@@ -474,15 +527,19 @@ run(struct edit_job *j)
 	 * kept apart by fleet_edit_main(). */
 	j->fc->conn = j->opts->conn;
 	j->now = (long long)time(NULL);
+	if (j->edit != NULL && j->opts->published != NULL &&
+	    vifs_publish_url_path(&j->pub_path) < 0)
+		return tool_liberror();
 	memset(&job, 0, sizeof(job));
 	job.start = edit_start;
 	job.step = edit_step;
 	job.done = edit_done;
 	job.payload = j;
-	if ((rc = fleet_cli_setup(j->fc, ctx.family, &f, &job)) != TOOL_OK)
-		return rc;
-	rc = fleet_cli_run(j->fc, f);
+	if ((rc = fleet_cli_setup(j->fc, ctx.family, &f, &job)) == TOOL_OK)
+		rc = fleet_cli_run(j->fc, f);
 	vifs_fleet_free(f);
+	free(j->pub_path);
+	j->pub_path = NULL;
 	return rc;
 }
 

@@ -164,14 +164,18 @@ change_edit(vifs_esxconf *doc, void *arg)
 	size_t n = (size_t)a->argc;
 	int err, rc = TOOL_OK;
 
-	if (a->popts.topo == NULL)
-		a->popts.topo = a->published;
+	/* The host's published inventory unless --inventory was given;
+	 * across hosts it is each host's own, for this call only. */
+	struct vifs_passthru_opts o = a->popts;
+
+	if (o.topo == NULL)
+		o.topo = a->published;
 	/* One change for all addresses: the functions of a slot may be
 	 * given to passthru together, and a refusal stops them all. */
 	if (a->enable)
-		err = vifs_passthru_enable_many(&r, doc, addrs, n, &a->popts);
+		err = vifs_passthru_enable_many(&r, doc, addrs, n, &o);
 	else
-		err = vifs_passthru_disable_many(&r, doc, addrs, n, &a->popts);
+		err = vifs_passthru_disable_many(&r, doc, addrs, n, &o);
 	if (r != NULL)
 		print_report(r);
 	if (err == VIFS_EREFUSED)

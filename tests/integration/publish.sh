@@ -118,6 +118,24 @@ tap_match "none published: the warning says where to put it" \
 tap_file_eq "dry runs leave esx.conf byte-identical" "$W/before.conf" \
     "$H1/host/esx.conf"
 
+# --- across hosts: each host's own published inventory --------------------------
+touch -d '-1 hour' "$H1/host/esx.conf"
+agent --esxconf "$S2" --boot-device 000:29.7 -q --publish "${C1[@]}"
+tap_eq "host 1 publishes again" 0 "$RC"
+cp "$H1/host/esx.conf" "$W/before1.conf"
+cp "$H2/host/esx.conf" "$W/before2.conf"
+vifs passthru enable --server "127.0.0.1:$P1" --server "127.0.0.1:$P2" \
+    --username root --password "$ESXSIM_PASSWORD" \
+    --cacertsfile "$ESXSIM_CA" 000:29.0
+tap_eq "two hosts: exit 1" 1 "$RC"
+tap_match "host 1 used its inventory and refused the UHCI companion" \
+    "127\\.0\\.0\\.1:$P1: using the inventory published.*127\\.0\\.0\\.1:$P1: refused: 000:29\\.0 shares its slot .* which carries the boot device" \
+    "$(tr '\n' ' ' <"$W/err")"
+tap_match "host 2 has none and says so" \
+    "warning: 127\\.0\\.0\\.1:$P2: no inventory published on the host" "$ERR"
+tap_file_eq "host 1's esx.conf is byte-identical" "$W/before1.conf" \
+    "$H1/host/esx.conf"
+
 # --- vifs audit of the host in the seed's state --------------------------------
 agent --esxconf "$W/seed-state.conf" --boot-device 000:29.7 -q \
     --publish "${C2[@]}"
