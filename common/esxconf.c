@@ -42,6 +42,9 @@ struct rec {
 #define F_OWNED (UINT64_C(1) << 52) /* text in core.owned */
 #define F_DEAD (UINT64_C(1) << 53) /* removed by unset */
 #define F_DUP (UINT64_C(1) << 54) /* an earlier line, same key */
+/* The text is `key = "value"` as the fast path found it, the key KLEN
+ * bytes: a view needs no scan.  Cleared when the text is replaced. */
+#define F_SHAPED (UINT64_C(1) << 55)
 
 enum { EOL_NONE = 0, EOL_LF = 1, EOL_CRLF = 2 };
 
@@ -819,7 +822,7 @@ index_lines_with(struct core *c, int avx2)
 		    tl <= UINT32_MAX) {
 			n_lf += eol == EOL_LF;
 			n_crlf += eol != EOL_LF;
-			recs[n].word = (uint64_t)pos |
+			recs[n].word = (uint64_t)pos | F_SHAPED |
 			    ((uint64_t)VIFS_ESXCONF_ENTRY << KIND_SHIFT) |
 			    ((uint64_t)eol << EOL_SHIFT);
 			recs[n].len = (uint32_t)tl;
@@ -1040,7 +1043,17 @@ fill_view(struct vifs_esxconf_line *out, const struct core *c, uint32_t id,
 	const char *text = rec_text(c, r);
 	struct esxconf_scan sc;
 
-	esxconf_scan_line(&sc, text, r->len);
+	if (r->word & F_SHAPED) {
+		/* key = "value": what scan() would find, known. */
+		sc.kind = VIFS_ESXCONF_ENTRY;
+		sc.key_off = 0;
+		sc.key_len = r->klen;
+		sc.val_off = (size_t)r->klen + 4;
+		sc.val_len = r->len - sc.val_off - 1;
+		sc.quoted = 1;
+	} else {
+		esxconf_scan_line(&sc, text, r->len);
+	}
 	memset(out, 0, sizeof(*out));
 	out->kind = sc.kind;
 	out->lineno = lineno;
@@ -1354,7 +1367,7 @@ rec_own(struct core *c, struct rec *r, char *text, size_t len)
 	} else {
 		slot = owned_put(c, text);
 	}
-	r->word = (r->word & ~OFF_MASK) | F_OWNED | (uint64_t)slot;
+	r->word = (r->word & ~(OFF_MASK | F_SHAPED)) | F_OWNED | (uint64_t)slot;
 	r->len = (uint32_t)len;
 }
 

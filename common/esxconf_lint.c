@@ -38,29 +38,37 @@ struct vifs_lint {
  * configuration (boot, firewall, storage and network services, kernel
  * modules) listed so that their keys are not taken for misspellings.
  */
-static const char *const known[] = {
-	"adv",
-	"advUserOptions",
-	"boot",
-	"device",
-	"firewall",
-	"hardware",
-	"iscsi",
-	"nas",
-	"net",
-	"ntp",
-	"proxy",
-	"resourceGroups",
-	"security",
-	"snmp",
-	"storage",
-	"system",
-	"user",
-	"vmkdevmgr",
-	"vmkernel",
-	"vmkmodules",
-	"vsan",
+#define K(s) \
+	{ \
+		s, sizeof(s) - 1 \
+	}
+static const struct known {
+	const char *name;
+	size_t len;
+} known[] = {
+	K("adv"),
+	K("advUserOptions"),
+	K("boot"),
+	K("device"),
+	K("firewall"),
+	K("hardware"),
+	K("iscsi"),
+	K("nas"),
+	K("net"),
+	K("ntp"),
+	K("proxy"),
+	K("resourceGroups"),
+	K("security"),
+	K("snmp"),
+	K("storage"),
+	K("system"),
+	K("user"),
+	K("vmkdevmgr"),
+	K("vmkernel"),
+	K("vmkmodules"),
+	K("vsan"),
 };
+#undef K
 
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 #define MAXCOMP 32 /* longer components cannot be close */
@@ -109,21 +117,19 @@ near_component(const char *comp, size_t len)
 
 	if (len == 0 || len > MAXCOMP)
 		return NULL;
-	for (i = 0; i < NKNOWN; i++) {
-		size_t kl = strlen(known[i]);
-
-		if (kl == len && memcmp(known[i], comp, len) == 0)
+	for (i = 0; i < NKNOWN; i++)
+		if (known[i].len == len &&
+		    memcmp(known[i].name, comp, len) == 0)
 			return NULL;
-	}
 	for (i = 0; i < NKNOWN; i++) {
-		size_t kl = strlen(known[i]), d;
+		size_t kl = known[i].len, d;
 
 		if (kl > len + 2 || len > kl + 2)
 			continue;
-		d = osa_distance(comp, len, known[i], kl);
+		d = osa_distance(comp, len, known[i].name, kl);
 		if (d < bestd && 2 * d < kl) {
 			bestd = d;
-			best = known[i];
+			best = known[i].name;
 		}
 	}
 	return best;
@@ -291,10 +297,14 @@ pci_ok(const char *addr, size_t len)
 		row = 1;
 	else
 		row = 2;
-	for (i = 0; i < 3; i++)
+	/* The usual case first: the notation of its shape reads it. */
+	if (vifs_pciaddr_parse_n(&a, NULL, addr, len, order[row][2]) == 0)
+		return 1;
+	for (i = 0; i < 2; i++)
 		if (vifs_pciaddr_parse_n(&a, NULL, addr, len, order[row][i]) ==
 		    0)
 			return 1;
+	(void)vifs_pciaddr_parse_n(&a, NULL, addr, len, order[row][2]);
 	return 0;
 }
 
@@ -435,7 +445,12 @@ check_duplicates(vifs_lint *l, struct keyref *refs, size_t n)
 	char tail[64];
 	int error;
 
-	qsort(refs, n, sizeof(*refs), keyref_cmp);
+	/* ESXi writes its keys in order: then the sort has nothing to do,
+	 * and a check of each neighbour is all it costs. */
+	for (i = 1; i < n && keyref_cmp(&refs[i - 1], &refs[i]) <= 0; i++)
+		;
+	if (i < n)
+		qsort(refs, n, sizeof(*refs), keyref_cmp);
 	for (i = 1; i < n; i++) {
 		if (refs[i].len != refs[first].len ||
 		    memcmp(refs[i].key, refs[first].key, refs[i].len) != 0) {

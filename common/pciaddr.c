@@ -101,17 +101,24 @@ quote(char *out, size_t size, const char *text, size_t len)
 {
 	size_t o = 0, i;
 
+	static const char hex[] = "0123456789abcdef";
+
+	/* Byte by byte without printf: every parse quotes its text. */
 	for (i = 0; i < len && i < 40; i++) {
 		unsigned char c = (unsigned char)text[i];
-		int n;
 
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			n = snprintf(out + o, size - o, "%c", c);
-		else
-			n = snprintf(out + o, size - o, "\\x%02x", c);
-		if (n < 0 || (size_t)n >= size - o)
-			break;
-		o += (size_t)n;
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 2 > size)
+				break;
+			out[o++] = (char)c;
+		} else {
+			if (o + 5 > size)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
 	}
 	if (i < len && o + 4 <= size) {
 		memcpy(out + o, "...", 4);
@@ -225,9 +232,11 @@ shape_fits(const struct spec *sp, const struct shape *s, char *msg,
 {
 	size_t first = sp->groups == 3 ? 1 : 0;
 
+	/* No message is made when MSGSIZE is 0. */
+#define SAY(...) (void)(msgsize ? snprintf(msg, msgsize, __VA_ARGS__) : 0)
+
 	if (s->n != sp->groups) {
-		snprintf(msg, msgsize, "%s notation (%s) %s", sp->title,
-		    sp->example,
+		SAY("%s notation (%s) %s", sp->title, sp->example,
 		    sp->groups == 3 ? "has no segment" : "needs a segment");
 		return -1;
 	}
@@ -235,8 +244,7 @@ shape_fits(const struct spec *sp, const struct shape *s, char *msg,
 		const struct group *g = &s->g[i];
 
 		if (g->hexletter && !sp->hex) {
-			snprintf(msg, msgsize,
-			    "%s '%.*s' holds a hex digit, "
+			SAY("%s '%.*s' holds a hex digit, "
 			    "but %s notation (%s) is decimal",
 			    part_name[i], (int)g->len, g->p, sp->title,
 			    sp->example);
@@ -244,15 +252,13 @@ shape_fits(const struct spec *sp, const struct shape *s, char *msg,
 		}
 		if (g->len < sp->minw[i] || g->len > sp->maxw[i]) {
 			if (sp->minw[i] == sp->maxw[i])
-				snprintf(msg, msgsize,
-				    "%s '%.*s' must have "
+				SAY("%s '%.*s' must have "
 				    "%u digit%s in %s notation (%s)",
 				    part_name[i], (int)g->len, g->p,
 				    sp->minw[i], sp->minw[i] == 1 ? "" : "s",
 				    sp->title, sp->example);
 			else
-				snprintf(msg, msgsize,
-				    "%s '%.*s' must have "
+				SAY("%s '%.*s' must have "
 				    "%u to %u digits in %s notation (%s)",
 				    part_name[i], (int)g->len, g->p,
 				    sp->minw[i], sp->maxw[i], sp->title,
@@ -260,8 +266,7 @@ shape_fits(const struct spec *sp, const struct shape *s, char *msg,
 			return -1;
 		}
 		if (sp->minimal && g->len > 1 && g->p[0] == '0') {
-			snprintf(msg, msgsize,
-			    "%s '%.*s' has a leading zero, "
+			SAY("%s '%.*s' has a leading zero, "
 			    "which %s notation (%s) does not write",
 			    part_name[i], (int)g->len, g->p, sp->title,
 			    sp->example);
@@ -269,6 +274,7 @@ shape_fits(const struct spec *sp, const struct shape *s, char *msg,
 		}
 	}
 	return 0;
+#undef SAY
 }
 
 static unsigned
@@ -374,11 +380,11 @@ parse_auto(struct vifs_pciaddr *out, enum vifs_pci_notation *found,
 	linux_claims = s->n == 4 && s->g[SEG].len == 4 && s->g[BUS].len == 2;
 	for (size_t i = 0; i < NSPECS; i++) {
 		const struct spec *cand = spec_of(preference[i]);
-		char msg[160];
 
 		if (linux_claims && cand->notation != VIFS_PCI_LINUX)
 			continue;
-		if (shape_fits(cand, s, msg, sizeof(msg)) != 0)
+		/* A candidate that does not fit is skipped: no message. */
+		if (shape_fits(cand, s, NULL, 0) != 0)
 			continue;
 		sp[nfit] = cand;
 		if (reading(&addr[nfit], cand, s, why[nfit],
