@@ -97,13 +97,17 @@ run "$vifs" --servers hosts.txt conf set --backup-dir backups \
 say "Someone changes one host by hand."
 run "$vifs" conf set --server 127.0.0.1 --portnumber "$p3" \
     --backup-dir backups /adv/UserVars/SuppressShellWarning 0
-say "The audit: lint, passthru devices and drift from a baseline."
+say "The audit: lint, passthru devices (through bridges, from the" \
+    "inventories of a directory: one for all three, named by host) and" \
+    "drift from a baseline."
+mkdir inventories
+cp host.xml inventories/127.0.0.1.xml
 printf '%s\n' '/adv/UserVars/SuppressShellWarning = "1"' \
     '/device/000:02.0/owner = "passthru"' '!/adv/Misc/Forbidden' \
     >baseline.conf
 run cat baseline.conf
 run "$vifs" audit --servers hosts.txt --baseline baseline.conf \
-    --report audit.xml
+    --inventory-dir inventories --report audit.xml
 run grep -c "<host " audit.xml
 
 say "Offline, on a file: lint with stable rule ids, and the agent's" \
