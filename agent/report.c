@@ -1,5 +1,5 @@
 /*
- * report.c - `vifs-agent inventory`: the PCI inventory as XML, to
+ * report.c - `vifs-agent inventory`: the PCI inventory as XML or JSON, to
  * standard output, a file, or a host's file service (--upload).
  */
 #include <getopt.h>
@@ -21,6 +21,7 @@ enum {
 	OPT_STRICT = OPT_FIRST_OWN,
 	OPT_UPLOAD,
 	OPT_PUBLISH,
+	OPT_FORMAT,
 };
 
 static void
@@ -30,8 +31,10 @@ usage(FILE *f)
 	      "--publish]\n"
 	      "                            [connection options]\n"
 	      "Write the PCI inventory of this host, or of a dump, as XML "
-	      "(schema: vifs-agent\nschema).\n"
+	      "(schema: vifs-agent\nschema) or JSON "
+	      "(inventory.schema.json beside the XSDs).\n"
 	      "\n"
+	      "      --format FMT         xml (default) or json\n"
 	      "  -o, --output FILE        write to FILE (replaced atomically) "
 	      "instead of\n"
 	      "                           standard output (- for standard "
@@ -79,6 +82,7 @@ int
 cmd_inventory(int argc, char **argv)
 {
 	static const struct option own[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -96,7 +100,7 @@ cmd_inventory(int argc, char **argv)
 	char *xml = NULL, *published = NULL;
 	int publish = 0;
 	size_t len = 0;
-	int c, quiet = 0, strict = 0, status = AGENT_EXIT_FAIL;
+	int c, quiet = 0, strict = 0, json = 0, status = AGENT_EXIT_FAIL;
 
 	memset(&src, 0, sizeof(src));
 	memset(&up, 0, sizeof(up));
@@ -131,6 +135,16 @@ cmd_inventory(int argc, char **argv)
 		case OPT_PUBLISH:
 			publish = 1;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "xml") != 0 &&
+			    strcmp(optarg, "json") != 0) {
+				status = msg_usage("inventory",
+				    "--format: '%s' is neither xml nor json",
+				    optarg);
+				goto done;
+			}
+			json = strcmp(optarg, "json") == 0;
+			break;
 		case ':':
 			status = msg_usage("inventory",
 			    "option '%s' needs an argument", argv[optind - 1]);
@@ -149,6 +163,12 @@ cmd_inventory(int argc, char **argv)
 	if (publish && upload != NULL) {
 		status = msg_usage("inventory",
 		    "--publish and --upload exclude each other");
+		goto done;
+	}
+	if (publish && json) {
+		status = msg_usage("inventory",
+		    "--publish places the XML that vifs reads: no --format "
+		    "json");
 		goto done;
 	}
 	if (publish) {
@@ -181,7 +201,8 @@ cmd_inventory(int argc, char **argv)
 	status = AGENT_EXIT_FAIL;
 	if (agent_load(&inv, &src) < 0)
 		goto done;
-	if (vifs_inventory_write(&xml, &len, inv) < 0 ||
+	if ((json ? vifs_inventory_write_json(&xml, &len, inv) :
+	            vifs_inventory_write(&xml, &len, inv)) < 0 ||
 	    (output != NULL &&
 	        vifs_file_write_atomic(output, xml, len, 0644) < 0)) {
 		msg_lib();

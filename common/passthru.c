@@ -414,6 +414,12 @@ vifs_passthru_list_count(const vifs_passthru_list *l)
 	return l ? l->n : 0;
 }
 
+int
+vifs_passthru_list_has_topology(const vifs_passthru_list *l)
+{
+	return l ? l->has_topo : 0;
+}
+
 const struct vifs_passthru_dev *
 vifs_passthru_list_get(const vifs_passthru_list *l, size_t i)
 {

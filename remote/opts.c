@@ -41,7 +41,7 @@ static const struct vifs_connect_optdef defs[] = {
 	{ "move", 'm', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Move a file or a directory to another location." },
 	{ "output", 0, VIFS_CONNECT_VALUE, NULL, "text",
-	    "Output format of listings: text or xml" },
+	    "Output format of listings: text, xml or json" },
 	{ "put", 'p', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Uploads a local file to the directory on the host" },
 	{ "rm", 'r', VIFS_CONNECT_VALUE, NULL, NULL,

@@ -19,6 +19,7 @@ enum {
 enum tool_output {
 	TOOL_OUTPUT_TEXT = 0,
 	TOOL_OUTPUT_XML,
+	TOOL_OUTPUT_JSON,
 };
 
 /*
@@ -147,7 +148,7 @@ struct vifs_editcheck;
 int tool_report_check(const struct vifs_editcheck *c, const char *name,
     int force);
 
-/* Parses "--output" values: "text" or "xml". Returns 0 or -1. */
+/* Parses "--output" values: "text", "xml" or "json". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);
 
 /* The subcommand families; ARGV[0] is the family name. */

@@ -17,8 +17,8 @@ static const char conf_usage[] =
     "usage: vifs conf get   WHERE KEY...\n"
     "       vifs conf set   WHERE [--dry-run] KEY VALUE [KEY VALUE]...\n"
     "       vifs conf unset WHERE [--dry-run] KEY...\n"
-    "       vifs conf list  WHERE [--output text|xml] [PREFIX]\n"
-    "       vifs conf lint  WHERE [--output text|xml] [--strict]\n"
+    "       vifs conf list  WHERE [--output text|xml|json] [PREFIX]\n"
+    "       vifs conf lint  WHERE [--output text|xml|json] [--strict]\n"
     "       vifs conf restore CONNECTION [--dry-run] BACKUP\n"
     "WHERE is --file FILE, --image FILE (esx.conf inside a state.tgz,\n"
     "local.tgz or configBundle-*.tgz), or the connection options of a\n"
@@ -38,7 +38,8 @@ static const char conf_usage[] =
     "      --image FILE      state.tgz, local.tgz or configBundle-*.tgz\n"
     "  -n, --dry-run         print the unified diff of the edit, change "
     "nothing\n"
-    "  -o, --output FMT      text (default) or xml (list, lint)\n"
+    "  -o, --output FMT      text (default), xml or json (list,\n"
+    "                        lint)\n"
     "      --strict          lint: warnings count as problems too\n"
     "      --backup-dir DIR  where backups of a host's esx.conf go (default\n"
     "                        ~/.local/state/vifs/backups/HOST), or of an\n"
@@ -145,11 +146,13 @@ conf_list(struct conf_args *a)
 		    a->argv[1]);
 	if ((rc = tool_load(&doc, &a->doc)) != TOOL_OK)
 		return rc;
-	if (a->doc.output == TOOL_OUTPUT_XML) {
+	if (a->doc.output != TOOL_OUTPUT_TEXT) {
 		char *xml = NULL;
 		size_t len;
 
-		if (vifs_esxconf_to_xml(&xml, &len, doc, prefix) < 0)
+		if ((a->doc.output == TOOL_OUTPUT_JSON ?
+		            vifs_esxconf_to_json(&xml, &len, doc, prefix) :
+		            vifs_esxconf_to_xml(&xml, &len, doc, prefix)) < 0)
 			rc = tool_liberror();
 		else
 			rc = tool_write_stdout(xml, len);
@@ -183,11 +186,13 @@ conf_lint(struct conf_args *a)
 	}
 	n = vifs_lint_count(lint);
 	problems = a->strict ? n : vifs_lint_errors(lint);
-	if (a->doc.output == TOOL_OUTPUT_XML) {
+	if (a->doc.output != TOOL_OUTPUT_TEXT) {
 		char *xml = NULL;
 		size_t len;
 
-		if (vifs_lint_to_xml(&xml, &len, lint, name) < 0)
+		if ((a->doc.output == TOOL_OUTPUT_JSON ?
+		            vifs_lint_to_json(&xml, &len, lint, name) :
+		            vifs_lint_to_xml(&xml, &len, lint, name)) < 0)
 			rc = tool_liberror();
 		else
 			rc = tool_write_stdout(xml, len);
@@ -260,7 +265,7 @@ tool_conf_main(int argc, char **argv)
 		case OPT_OUTPUT:
 			if (tool_parse_output(&a.doc.output, args.arg) != 0)
 				return usage_error("unknown output format "
-				                   "'%s' (text or xml)",
+				                   "'%s' (text, xml or json)",
 				    args.arg);
 			break;
 		case OPT_STRICT:

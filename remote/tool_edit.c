@@ -198,6 +198,8 @@ tool_parse_output(enum tool_output *out, const char *arg)
 		*out = TOOL_OUTPUT_TEXT;
 	else if (strcmp(arg, "xml") == 0)
 		*out = TOOL_OUTPUT_XML;
+	else if (strcmp(arg, "json") == 0)
+		*out = TOOL_OUTPUT_JSON;
 	else
 		return -1;
 	return 0;

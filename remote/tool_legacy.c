@@ -587,6 +587,8 @@ list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
 	}
 	if (l->output == TOOL_OUTPUT_XML)
 		error = vifs_listing_format_xml(&out, &out_len, ls, xml_path);
+	else if (l->output == TOOL_OUTPUT_JSON)
+		error = vifs_listing_format_json(&out, &out_len, ls, xml_path);
 	else
 		error = vifs_listing_format_text(&out, &out_len, ls);
 	if (error < 0) {
@@ -1052,7 +1054,7 @@ tool_legacy_main(int argc, char **argv)
 	}
 	if (l.o.output != NULL &&
 	    tool_parse_output(&l.output, l.o.output) != 0) {
-		tool_errorf("--output: '%s' is neither text nor xml",
+		tool_errorf("--output: '%s' is not text, xml or json",
 		    l.o.output);
 		rc = LEGACY_FAIL;
 		goto done;

@@ -20,7 +20,7 @@
 
 static const char passthru_usage[] =
     "usage: vifs passthru list    WHERE [--inventory FILE] [--output "
-    "text|xml]\n"
+    "text|xml|json]\n"
     "       vifs passthru enable  WHERE [--dry-run] [--force] [--inventory "
     "FILE]\n"
     "                             [--notation N] [--key-notation N] ADDR...\n"
@@ -56,7 +56,7 @@ static const char passthru_usage[] =
     "                          linux-short, vmx, vmx-short\n"
     "      --key-notation N    notation of new /device/ keys (default\n"
     "                          esxconf); existing keys keep their spelling\n"
-    "  -o, --output FMT        text (default) or xml (list)\n"
+    "  -o, --output FMT        text (default), xml or json (list)\n"
     "  -h, --help              this help\n"
     "\n"
     "Exit status: 0 ok, 1 failed or refused, 2 usage error.\n";
@@ -97,12 +97,15 @@ passthru_list(struct passthru_args *a)
 		rc = tool_liberror();
 		goto done;
 	}
-	if (a->doc.output == TOOL_OUTPUT_XML) {
+	if (a->doc.output != TOOL_OUTPUT_TEXT) {
 		char *xml = NULL;
 		size_t len;
 
-		if (vifs_passthru_list_to_xml(&xml, &len, list,
-		        vifs_esxconf_name(doc)) < 0)
+		if ((a->doc.output == TOOL_OUTPUT_JSON ?
+		            vifs_passthru_list_to_json(&xml, &len, list,
+		                vifs_esxconf_name(doc)) :
+		            vifs_passthru_list_to_xml(&xml, &len, list,
+		                vifs_esxconf_name(doc))) < 0)
 			rc = tool_liberror();
 		else
 			rc = tool_write_stdout(xml, len);
@@ -276,7 +279,7 @@ tool_passthru_main(int argc, char **argv)
 		case OPT_OUTPUT:
 			if (tool_parse_output(&a.doc.output, args.arg) != 0)
 				return usage_error("unknown output format "
-				                   "'%s' (text or xml)",
+				                   "'%s' (text, xml or json)",
 				    args.arg);
 			break;
 		case OPT_FORCE:

@@ -179,6 +179,15 @@ VIFS_EXTERN int vifs_esxconf_to_xml(char **out, size_t *out_len,
     const vifs_esxconf *doc, const char *prefix);
 
 /*
+ * The same entries as JSON (docs/schemas/esxconf.schema.json), into a new
+ * NUL-terminated buffer *out of *out_len bytes; free with free().  A
+ * string JSON cannot carry (invalid UTF-8) is written as hex with a
+ * member NAME_encoding = "hex" beside it.
+ */
+VIFS_EXTERN int vifs_esxconf_to_json(char **out, size_t *out_len,
+    const vifs_esxconf *doc, const char *prefix);
+
+/*
  * Value escaping of VMware's dictionary format.  vifs_esxconf_escape()
  * writes VALUE's escaped form into a new string *out; unescape() decodes
  * LEN bytes of RAW ('|' + two hex digits of either case; any other '|'
@@ -243,6 +252,11 @@ VIFS_EXTERN void vifs_lint_free(vifs_lint *lint);
  * bytes; free with free().
  */
 VIFS_EXTERN int vifs_lint_to_xml(char **out, size_t *out_len,
+    const vifs_lint *lint, const char *file);
+
+/* The same findings as JSON (docs/schemas/lint.schema.json); free *out
+ * with free(). */
+VIFS_EXTERN int vifs_lint_to_json(char **out, size_t *out_len,
     const vifs_lint *lint, const char *file);
 
 #endif

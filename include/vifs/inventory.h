@@ -308,6 +308,13 @@ VIFS_EXTERN int vifs_inventory_write(char **out, size_t *out_len,
     const vifs_inventory *inv);
 
 /*
+ * Writes INV as a JSON document (docs/schemas/inventory.schema.json): the
+ * same facts as the XML, in the same order.  Free *out with free().
+ */
+VIFS_EXTERN int vifs_inventory_write_json(char **out, size_t *out_len,
+    const vifs_inventory *inv);
+
+/*
  * Reads an inventory document of LEN bytes from BUF into a new *out.
  * NAME is used in messages (NULL: "inventory").  The document must follow
  * the schema's structure and value formats; a DTD is refused, external

@@ -111,6 +111,11 @@ VIFS_EXTERN int vifs_listing_format_text(char **out, size_t *out_len,
 VIFS_EXTERN int vifs_listing_format_xml(char **out, size_t *out_len,
     const vifs_listing *l, const char *path);
 
+/* The same listing as JSON (docs/schemas/listing.schema.json); a name
+ * that is not valid UTF-8 is written as hex with name_encoding "hex". */
+VIFS_EXTERN int vifs_listing_format_json(char **out, size_t *out_len,
+    const vifs_listing *l, const char *path);
+
 /* Name of TYPE in the XML output: "file", "directory", "datastore",
  * "datacenter". */
 VIFS_EXTERN const char *vifs_listing_type_name(enum vifs_listing_type type);

@@ -101,6 +101,8 @@ typedef struct vifs_passthru_list vifs_passthru_list;
 VIFS_EXTERN int vifs_passthru_list_new(vifs_passthru_list **out,
     const vifs_esxconf *doc, const vifs_pci_topology *topo);
 VIFS_EXTERN size_t vifs_passthru_list_count(const vifs_passthru_list *l);
+/* Whether the list was made with a topology (an inventory of the host). */
+VIFS_EXTERN int vifs_passthru_list_has_topology(const vifs_passthru_list *l);
 VIFS_EXTERN const struct vifs_passthru_dev *
 vifs_passthru_list_get(const vifs_passthru_list *l, size_t i);
 VIFS_EXTERN const struct vifs_passthru_dev *
@@ -115,6 +117,11 @@ VIFS_EXTERN void vifs_passthru_list_free(vifs_passthru_list *l);
  * The caller frees *out with free().
  */
 VIFS_EXTERN int vifs_passthru_list_to_xml(char **out, size_t *out_len,
+    const vifs_passthru_list *l, const char *file);
+
+/* The same list as JSON (docs/schemas/passthru.schema.json); free *out
+ * with free(). */
+VIFS_EXTERN int vifs_passthru_list_to_json(char **out, size_t *out_len,
     const vifs_passthru_list *l, const char *file);
 
 /* --- changes ---------------------------------------------------------- */

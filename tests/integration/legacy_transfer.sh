@@ -132,6 +132,15 @@ tap_match "... with the path and typed entries" \
     "<path>\[$ESXSIM_DS1\] list</path>.*<entry type=\"directory\">.*<name>zz</name>.*<entry type=\"file\" size=\"1\">.*<name>é &amp;\.txt</name>" \
     "$(tr -d '\n' <"$W/list.xml")"
 
+vifs "${CONN[@]}" --dir "[$ESXSIM_DS1] list" --output json
+printf '%s\n' "$OUT" >"$W/list.json"
+tap_run "--output json is valid against listing.schema.json" python3 \
+    "$srcdir/tests/lib/json_valid.py" \
+    "$srcdir/docs/schemas/listing.schema.json" "$W/list.json"
+tap_eq "... with the XML's entries, in order" \
+    "$(python3 -c 'import sys, xml.etree.ElementTree as E; print("/".join(n.text for n in E.parse(sys.argv[1]).iter("name")))' "$W/list.xml")" \
+    "$(python3 -c 'import json,sys; print("/".join(e["name"] for e in json.load(open(sys.argv[1]))["entries"]))' "$W/list.json")"
+
 vifs "${CONN[@]}" --listds
 tap_eq "--listds lists the datastores" \
     "$(printf '\nContent Listing\n---------------\n\n%s\n%s' "$ESXSIM_DS1" "$ESXSIM_DS2")" \
@@ -289,8 +298,8 @@ tap_match "... Unknown option: bogus" "^Unknown option: bogus" "$ERR"
 vifs "${CONN[@]}" --get
 tap_match "an option without its value exits 1" \
     "^1 Option get requires an argument" "$RC $ERR"
-vifs "${CONN[@]}" --dir /host --output json
-tap_match "--output json is refused" "^1 vifs: --output" "$RC $ERR"
+vifs "${CONN[@]}" --dir /host --output yaml
+tap_match "--output yaml is refused" "^1 vifs: --output" "$RC $ERR"
 
 vifs --help
 tap_eq "--help exits 0" 0 "$RC"

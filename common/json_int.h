@@ -1,0 +1,61 @@
+/*
+ * json_int.h - building JSON documents with jansson for the writers of
+ * libvifs (one per document, beside its XML writer); not installed.
+ */
+#ifndef VIFS_JSON_INT_H
+#define VIFS_JSON_INT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include <vifs/esxconf.h>
+#include <vifs/passthru.h>
+#include <vifs/pciaddr.h>
+
+/*
+ * Sets member NAME of OBJ to the LEN bytes of S.  Valid UTF-8 (NUL and
+ * control bytes included, which JSON escapes) is stored as a string;
+ * anything else as upper-case hex, two digits a byte, with a member
+ * NAME_encoding = "hex" beside it, as the XML documents do.  S NULL
+ * leaves NAME out.  Returns VIFS_OK or VIFS_ENOMEM.
+ */
+int vifs_json_set_bytes(json_t *obj, const char *name, const char *s,
+    size_t len);
+
+/* The same for the NUL-terminated S (NULL leaves NAME out). */
+int vifs_json_set_str(json_t *obj, const char *name, const char *s);
+
+/* Member NAME = the unsigned integer N. */
+int vifs_json_set_uint(json_t *obj, const char *name, unsigned long long n);
+
+/* Member NAME = true or false. */
+int vifs_json_set_bool(json_t *obj, const char *name, int b);
+
+/* Member NAME = the PCI address A in the Linux notation. */
+int vifs_json_set_addr(json_t *obj, const char *name,
+    const struct vifs_pciaddr *a);
+
+/* Appends the new value V to the array ARR, which takes it (V NULL is
+ * VIFS_ENOMEM). */
+int vifs_json_append(json_t *arr, json_t *v);
+
+/*
+ * Serializes ROOT (two-space indentation, members in insertion order, a
+ * final newline) into a new NUL-terminated buffer *out of *out_len bytes
+ * (OUT_LEN may be NULL); free with free().  ROOT is left to the caller.
+ */
+int vifs_json_take(char **out, size_t *out_len, const json_t *root);
+
+/* The findings of LINT as a new JSON array *out (lint.schema.json's
+ * "findings"); the caller releases it with json_decref() even on error. */
+int vifs_lint_json_findings(json_t **out, const vifs_lint *lint);
+
+/* Device D of a passthru list or audit as a new JSON object *out
+ * (passthru.schema.json's "device"). */
+int vifs_json_passthru_dev(json_t **out, const struct vifs_passthru_dev *d);
+
+/* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into BUF (32 bytes). */
+void vifs_json_utc(char buf[32], long long t);
+
+#endif
