@@ -159,6 +159,31 @@ device_esx(json_t *o, const struct vifs_inv_device *d)
 	return VIFS_OK;
 }
 
+/* The roles the device at ADDR holds, as the XML's <role> elements. */
+static int
+device_roles(json_t *o, const vifs_inventory *inv,
+    const struct vifs_pciaddr *addr)
+{
+	const vifs_roles *roles = vifs_inventory_roles(inv);
+	json_t *arr = json_array();
+	int error;
+
+	if ((error = put(o, "roles", arr)) < 0)
+		return error;
+	for (size_t i = 0; i < vifs_roles_count(roles); i++) {
+		const struct vifs_role_mark *m = vifs_roles_get(roles, i);
+
+		if (vifs_pciaddr_cmp(&m->device, addr) != 0)
+			continue;
+		if ((error = vifs_json_append(arr,
+		         json_pack("{s:s, s:s, s:s}", "name",
+		             vifs_role_name(m->role), "learned", m->learned,
+		             "how", m->how ? m->how : ""))) < 0)
+			return error;
+	}
+	return VIFS_OK;
+}
+
 static int
 device(json_t *devs, const vifs_inventory *inv, const struct vifs_inv_device *d)
 {
@@ -180,7 +205,8 @@ device(json_t *devs, const vifs_inventory *inv, const struct vifs_inv_device *d)
 	    (error = device_topology(o, d)) < 0 ||
 	    (error = device_reset(o, d)) < 0 ||
 	    (vifs_inventory_info(inv)->esxconf != NULL &&
-	        (error = device_esx(o, d)) < 0))
+	        (error = device_esx(o, d)) < 0) ||
+	    (error = device_roles(o, inv, &d->addr)) < 0)
 		return error;
 	return VIFS_OK;
 }

@@ -84,6 +84,13 @@ for s in bare esxconf; do
         test "$(xml_count $s-inv.xml //reset/with)" = \
         "$(python3 -c 'import json,sys; print(sum(len(d["reset"]["with"]) for d in json.load(open(sys.argv[1]))["devices"]))' "$T/$s-inv.json")"
 done
+"$AGENT" inventory -q --dump "$FIX/seed-sample1.lspci" \
+    --esxconf "$FIX/seed-sample1.esx.conf" --boot-device 002:00.2 \
+    --format json >"$T/roles-inv.json"
+assert "roles: inventory JSON is valid" \
+    $JV "$S/inventory.schema.json" roles-inv.json
+assert "roles: the boot controller is marked" \
+    python3 -c 'import json,sys; r=[(d["address"],x["name"],x["learned"]) for d in json.load(open(sys.argv[1]))["devices"] for x in d["roles"]]; assert ("0000:02:00.2","boot-controller","option") in r, r' roles-inv.json
 expect_status 2 "$AGENT" inventory --dump "$FIX/seed-sample1.lspci" \
     --format yaml
 finish
