@@ -171,6 +171,46 @@ VIFS_EXTERN void vifs_vim_dclist_free(struct vifs_vim_dclist *l);
 VIFS_EXTERN const struct vifs_vim_datacenter *
 vifs_vim_dclist_find(const struct vifs_vim_dclist *l, const char *name);
 
+/* --- the host and its HostFirmwareSystem ---------------------------- */
+
+/* The one HostSystem of an ESXi host; strings owned, freed by
+ * vifs_vim_host_clear(). */
+struct vifs_vim_host {
+	char *id; /* "ha-host" */
+	char *name;
+	char *firmware; /* id of its HostFirmwareSystem */
+	int in_maintenance; /* runtime.inMaintenanceMode */
+};
+
+/*
+ * Finds the host's HostSystem (RetrievePropertiesEx from the root folder
+ * through datacenters' host folders and compute resources): its name,
+ * HostFirmwareSystem and maintenance mode.  VIFS_EUNSUPPORTED for a
+ * vCenter (more than one host) or a host without a firmware system.
+ */
+VIFS_EXTERN int vifs_vim_host(vifs_vim *v, struct vifs_vim_host *out);
+VIFS_EXTERN void vifs_vim_host_clear(struct vifs_vim_host *h);
+
+/*
+ * The HostFirmwareSystem FIRMWARE (an id from vifs_vim_host()):
+ * SyncFirmwareConfiguration writes the configuration to the boot device
+ * now (hostd's method, what `vim-cmd hostsvc/firmware/sync_config` calls;
+ * not in the public WSDL); BackupFirmwareConfiguration makes a bundle and
+ * returns its download URL ("http://STAR/downloads/..." where STAR, a
+ * '*', stands for the host) into *url; QueryFirmwareConfigUploadURL the
+ * URL a bundle is PUT to before RestoreFirmwareConfiguration, which needs
+ * maintenance mode (InvalidState otherwise) and reboots the host; FORCE
+ * applies a bundle of another host or build (MismatchedBundle otherwise).
+ * URLs are new strings (caller frees).
+ */
+VIFS_EXTERN int vifs_vim_firmware_sync(vifs_vim *v, const char *firmware);
+VIFS_EXTERN int vifs_vim_firmware_backup(vifs_vim *v, const char *firmware,
+    char **url);
+VIFS_EXTERN int vifs_vim_firmware_upload_url(vifs_vim *v, const char *firmware,
+    char **url);
+VIFS_EXTERN int vifs_vim_firmware_restore(vifs_vim *v, const char *firmware,
+    int force);
+
 /*
  * The parts of the last SOAP fault a call of V failed with; NULL when the
  * last call did not fail with a fault.  Absent parts are NULL.  Borrowed

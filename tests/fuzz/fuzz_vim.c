@@ -177,6 +177,36 @@ run(struct feed *f, long status)
 	}
 	vifs_vim_dclist_free(l);
 	vifs_vim_free(v);
+
+	/* The host and its firmware system: the answers of the persist,
+	 * backup and restore steps. */
+	{
+		struct vifs_vim_host host;
+		char *url = NULL;
+
+		v = client(f, status, 1);
+		rc = vifs_vim_host(v, &host);
+		check(v, rc);
+		if (rc == 0 && (host.id == NULL || host.firmware == NULL))
+			abort();
+		if (rc == 0)
+			check_line(host.name);
+		vifs_vim_host_clear(&host);
+		vifs_vim_free(v);
+
+		v = client(f, status, 1);
+		rc = vifs_vim_firmware_backup(v, "ha-firmwareSystem", &url);
+		check(v, rc);
+		if ((rc == 0) != (url != NULL))
+			abort();
+		check_line(url);
+		free(url);
+		vifs_vim_free(v);
+
+		v = client(f, status, 1);
+		check(v, vifs_vim_firmware_sync(v, "ha-firmwareSystem"));
+		vifs_vim_free(v);
+	}
 }
 
 int

@@ -20,6 +20,10 @@
 #   --password PW    password of root (default ESXSIM_DEFAULT_PASSWORD)
 #   --timeout SEC    how long to wait for readiness (default 60)
 #   --owner PID      stop it when PID exits (default: this shell; 0: never)
+#   -- ARGS...       the rest goes to the simulator itself: -bundle FILE
+#                    (what BackupFirmwareConfiguration hands out),
+#                    -esxconf FILE (its /host/esx.conf), -maintenance,
+#                    -sync-fail (see tests/vcsim/firmware.go)
 #
 # Functions return non-zero with a message on stderr; they never exit, and
 # they work in scripts running with set -euo pipefail.
@@ -105,8 +109,14 @@ vcsim_start() {
     }
     local dir=$1 bin='' certdir='' cert=host timeout=60 owner=$$
     local password=$ESXSIM_DEFAULT_PASSWORD pid deadline
+    local -a extra=()
     shift
     while [ $# -gt 0 ]; do
+        if [ "$1" = -- ]; then
+            shift
+            extra=("$@")
+            break
+        fi
         case $1 in
             --bin | --certs | --cert | --password | --timeout | --owner)
                 if [ $# -lt 2 ]; then
@@ -164,7 +174,7 @@ vcsim_start() {
     rm -f "$dir/vcsim.env" "$dir/vcsim.out" "$dir/vcsim.err"
     TMPDIR=$dir/tmp VCSIM_LOGIN_PASSWORD=$password "$bin" \
         -listen 127.0.0.1:0 -cert "$certdir/$cert.pem" \
-        -key "$certdir/$cert.key" -user root \
+        -key "$certdir/$cert.key" -user root ${extra[@]+"${extra[@]}"} \
         </dev/null >"$dir/vcsim.out" 2>"$dir/vcsim.err" &
     pid=$!
     echo "$pid" >"$dir/vcsim.pid"

@@ -43,6 +43,11 @@ func run() error {
 	pass := flag.String("password", os.Getenv("VCSIM_LOGIN_PASSWORD"),
 		"password accepted by Login (default $VCSIM_LOGIN_PASSWORD, "+
 			"which keeps it out of the process list)")
+	bundle := flag.String("bundle", "", "configuration bundle the host's "+
+		"BackupFirmwareConfiguration hands out")
+	esxconf := flag.String("esxconf", "", "the host's /host/esx.conf")
+	maintenance := flag.Bool("maintenance", false, "start in maintenance mode")
+	syncFail := flag.Bool("sync-fail", false, "SyncFirmwareConfiguration fails")
 	flag.Parse()
 
 	if *certFile == "" || *keyFile == "" || *pass == "" {
@@ -59,6 +64,11 @@ func run() error {
 	}
 	defer model.Remove()
 
+	fw := &firmwareState{user: *user, password: *pass, syncFail: *syncFail}
+	if err := addFirmware(fw, *bundle, *esxconf, *maintenance); err != nil {
+		return fmt.Errorf("firmware: %v", err)
+	}
+
 	model.Service.Listen = &url.URL{
 		Host: *listen,
 		User: url.UserPassword(*user, *pass),
@@ -66,6 +76,7 @@ func run() error {
 	model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	server := model.Service.NewServer()
 	defer server.Close()
+	fw.serve(model.Service.ServeMux)
 
 	der := cert.Certificate[0]
 	sum1 := sha1.Sum(der)
