@@ -341,6 +341,24 @@ vifs_fleet_host_data(const vifs_fleet_host *h)
 	return h->data;
 }
 
+vifs_http *
+vifs_fleet_host_http(vifs_fleet_host *h)
+{
+	struct slot *s = h->slot;
+
+	if (s == NULL || s->pending || s->in_multi)
+		return NULL;
+	return s->http;
+}
+
+void
+vifs_fleet_host_credentials(const vifs_fleet_host *h, const char **username,
+    const char **password)
+{
+	*username = h->username ? h->username : h->fleet->username;
+	*password = h->username ? h->password : h->fleet->password;
+}
+
 /* Sets the reason of H: one line, control characters made harmless. */
 static void set_reason(vifs_fleet_host *h, const char *fmt, ...)
     VIFS_PRINTF(2, 3);

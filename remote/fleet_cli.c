@@ -154,6 +154,7 @@ fleet_cli_subcommand(int argc, char **argv)
 
 		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
 			return strcmp(argv[i], "audit") == 0 ||
+			        strcmp(argv[i], "cfgbackup") == 0 ||
 			        strcmp(argv[i], "conf") == 0 ||
 			        strcmp(argv[i], "passthru") == 0 ?
 			    i :

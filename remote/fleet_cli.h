@@ -126,6 +126,8 @@ void fleet_cli_usage(FILE *f);
  * the program), and "vifs audit" (ARGV[0] "audit"). */
 int tool_fleet_main(int argc, char **argv);
 int tool_audit_main(int argc, char **argv);
+/* "vifs cfgbackup" (ARGV[0] "cfgbackup"): tool_cfgbackup.c. */
+int tool_cfgbackup_main(int argc, char **argv);
 
 /*
  * fleet_edit.c: "vifs conf ..." and "vifs passthru ..." across hosts.

@@ -87,7 +87,7 @@ struct host_edit {
 	char *dir; /* the host's backup directory */
 	int put_error; /* code of a failed PUT */
 	char put_why[512];
-	char note[256]; /* the line of an ok host, after "ok" */
+	char note[1536]; /* the line of an ok host, after "ok" */
 	vifs_pci_topology *topo; /* of its published inventory, or NULL */
 	long long conf_mtime; /* Last-Modified of esx.conf */
 };
@@ -476,8 +476,19 @@ edit_step(vifs_fleet_host *h, int error, void *payload)
 		if ((error = vifs_fleet_host_take_body(h, &cur, &cur_len)) < 0)
 			return error;
 		if (same(cur, cur_len, he->sent, he->sent_len)) {
+			const char *user, *password;
+			char line[1024];
+
+			/* Then the host's configuration to its boot device;
+			 * a blocking exchange until the remote edit is one
+			 * step machine. */
+			vifs_fleet_host_credentials(h, &user, &password);
+			tool_persist(vifs_fleet_host_http(h), user, password,
+			    NULL, j->opts->conn.servicepath,
+			    j->opts->no_persist, line, sizeof(line));
 			snprintf(he->note, sizeof(he->note),
-			    "%s and verified; backup %s", j->verb, he->backup);
+			    "%s and verified; backup %s; %s", j->verb,
+			    he->backup, line);
 			j->changed++;
 		} else {
 			error = vifs_error_set(VIFS_ERROR,

@@ -19,6 +19,8 @@ static const char main_usage[] =
     "       vifs passthru list|enable|disable [conn | --file FILE] ...\n"
     "       vifs audit    --servers FILE [--baseline FILE] [--report FILE]"
     " ...\n"
+    "       vifs cfgbackup --servers FILE --dir DIR [--keep N]\n"
+    "       vifs cfgbackup [conn] --restore BUNDLE --force\n"
     "       vifs trust    [conn] HOST[:PORT]\n"
     "       vifs credstore [-f FILE] add|remove|list|clear ...\n"
     "       vifs --help | --version\n"
@@ -65,6 +67,8 @@ main(int argc, char **argv)
 		return tool_credstore_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return tool_audit_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "cfgbackup") == 0)
+		return tool_cfgbackup_main(argc - 1, argv + 1);
 	/* VMware vifs's options, --help and --version included; across
 	 * several hosts with --servers, --server repeated or VI_SERVERS. */
 	if (argv[1][0] == '-' && fleet_cli_wanted(argc, argv))

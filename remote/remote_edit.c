@@ -12,6 +12,7 @@
 #include <vifs/error.h>
 #include <vifs/esxconf.h>
 #include <vifs/file.h>
+#include <vifs/firmware.h>
 #include <vifs/http.h>
 #include <vifs/inventory.h>
 #include <vifs/publish.h>
@@ -290,6 +291,60 @@ report_failure(const struct session *s, const struct vifs_remoteedit_result *r)
 		    r->backup);
 }
 
+int
+tool_persist(struct vifs_http *h, const char *user, const char *password,
+    const char *cookie, const char *service_path, int no_persist, char *line,
+    size_t size)
+{
+	static const char lose[] = "a hard reset of the host before its next "
+	                           "hourly auto-backup (or a clean shutdown) "
+	                           "loses the change";
+	struct vifs_firmware_login login;
+
+	if (no_persist) {
+		snprintf(line, size,
+		    "not yet saved to the boot device (--no-persist): %s",
+		    lose);
+		return 0;
+	}
+	if (h == NULL) {
+		snprintf(line, size,
+		    "not yet saved to the boot device (no connection left to "
+		    "ask it): %s",
+		    lose);
+		return 0;
+	}
+	memset(&login, 0, sizeof(login));
+	login.username = user;
+	login.password = password;
+	login.cookie = cookie;
+	login.service_path = service_path;
+	if (vifs_firmware_persist(h, &login) == 0) {
+		snprintf(line, size, "saved to the boot device");
+		return 1;
+	}
+	snprintf(line, size,
+	    "not yet saved to the boot device (SyncFirmwareConfiguration: "
+	    "%s): %s; on the host, /sbin/auto-backup.sh saves it now",
+	    vifs_error_last(), lose);
+	return 0;
+}
+
+/* After a verified edit: the host's configuration to its boot device. */
+static void
+persist(struct session *s, const struct tool_doc_opts *opts)
+{
+	const char *c = s->conn.cookie ? strchr(s->conn.cookie, '=') : NULL;
+	char line[2048];
+
+	if (tool_persist(s->http, s->conn.username, s->conn.password,
+	        c ? c + 1 : NULL, s->conn.opts.servicepath, opts->no_persist,
+	        line, sizeof(line)))
+		tool_notef("%s on %s %s", s->what, s->host, line);
+	else
+		tool_warnf("%s on %s is %s", s->what, s->host, line);
+}
+
 /* Runs the commit and reports it; VERB says what succeeded ("updated"). */
 static int
 commit(struct session *s, const char *data, size_t len, const char *verb)
@@ -352,6 +407,8 @@ remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 		goto done;
 	}
 	rc = commit(&s, out, out_len, "updated");
+	if (rc == TOOL_OK && !vifs_remoteedit_result(s.re)->nochange)
+		persist(&s, opts);
 done:
 	free(out);
 	vifs_editcheck_free(check);
@@ -409,6 +466,8 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 		goto done;
 	}
 	rc = commit(&s, data, len, "restored");
+	if (rc == TOOL_OK && !vifs_remoteedit_result(s.re)->nochange)
+		persist(&s, opts);
 done:
 	free(data);
 	vifs_lint_free(lint);

@@ -46,6 +46,7 @@ struct tool_doc_opts {
 	 * caller frees it); when it cannot, warn why.
 	 */
 	vifs_pci_topology **published;
+	int no_persist; /* --no-persist: no SyncFirmwareConfiguration */
 };
 
 /* One option of a subcommand family, for tool_args_next(). */
@@ -147,6 +148,19 @@ int image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
 struct vifs_editcheck;
 int tool_report_check(const struct vifs_editcheck *c, const char *name,
     int force);
+
+/*
+ * After an edit of a host's esx.conf: asks the host through H to write its
+ * configuration to the boot device (SyncFirmwareConfiguration) with
+ * USER/PASSWORD or the session COOKIE, unless NO_PERSIST, and writes what
+ * came of it to LINE: "saved to the boot device", or "not yet saved to
+ * the boot device (why): ..." with what a hard reset would lose.  Returns
+ * 1 when saved, 0 when not.
+ */
+struct vifs_http;
+int tool_persist(struct vifs_http *h, const char *user, const char *password,
+    const char *cookie, const char *service_path, int no_persist, char *line,
+    size_t size);
 
 /* Parses "--output" values: "text", "xml" or "json". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);

@@ -30,7 +30,8 @@ static const char conf_usage[] =
     "written to standard output. An edit of a host's esx.conf saves the\n"
     "original to a backup first, uploads only when the file has not\n"
     "changed on the host since it was read, and reads the result back;\n"
-    "restore puts a backup back the same way. An edit of an --image\n"
+    "restore puts a backup back the same way, then the host is asked to\n"
+    "save its configuration to its boot device. An edit of an --image\n"
     "changes only esx.conf inside it, saves the image as it was beside\n"
     "it (or in --backup-dir) and replaces it atomically.\n"
     "\n"
@@ -44,6 +45,9 @@ static const char conf_usage[] =
     "      --backup-dir DIR  where backups of a host's esx.conf go (default\n"
     "                        ~/.local/state/vifs/backups/HOST), or of an\n"
     "                        --image (default: beside it)\n"
+    "      --no-persist      after an edit of a host, do not ask it to\n"
+    "                        write its configuration to the boot device\n"
+    "                        (SyncFirmwareConfiguration)\n"
     "      --force           edit a line that has a lint error, or upload\n"
     "                        over a file that changed on the host since it\n"
     "                        was read\n"
@@ -222,6 +226,7 @@ tool_conf_main(int argc, char **argv)
 	enum {
 		OPT_FILE = 1,
 		OPT_IMAGE,
+		OPT_NO_PERSIST,
 		OPT_HELP,
 		OPT_DRY_RUN,
 		OPT_OUTPUT,
@@ -236,6 +241,7 @@ tool_conf_main(int argc, char **argv)
 		{ "force", 0, 0, OPT_FORCE },
 		{ "help", 'h', 0, OPT_HELP },
 		{ "image", 0, 1, OPT_IMAGE },
+		{ "no-persist", 0, 0, OPT_NO_PERSIST },
 		{ "output", 'o', 1, OPT_OUTPUT },
 		{ "strict", 0, 0, OPT_STRICT },
 		{ NULL, 0, 0, 0 },
@@ -254,6 +260,9 @@ tool_conf_main(int argc, char **argv)
 			break;
 		case OPT_IMAGE:
 			a.doc.image = args.arg;
+			break;
+		case OPT_NO_PERSIST:
+			a.doc.no_persist = 1;
 			break;
 		case OPT_HELP:
 			fputs(conf_usage, stdout);

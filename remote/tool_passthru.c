@@ -52,6 +52,8 @@ static const char passthru_usage[] =
     "                          inventory): bridges and slots for the checks\n"
     "      --backup-dir DIR    where backups of a host's esx.conf or of an\n"
     "                          --image go\n"
+    "      --no-persist        after an edit of a host, do not ask it to\n"
+    "                          write its configuration to the boot device\n"
     "      --notation N        ADDR notation: esxconf, esxi-lspci, linux,\n"
     "                          linux-short, vmx, vmx-short\n"
     "      --key-notation N    notation of new /device/ keys (default\n"
@@ -228,6 +230,7 @@ tool_passthru_main(int argc, char **argv)
 	enum {
 		OPT_FILE = 1,
 		OPT_IMAGE,
+		OPT_NO_PERSIST,
 		OPT_HELP,
 		OPT_DRY_RUN,
 		OPT_OUTPUT,
@@ -244,6 +247,7 @@ tool_passthru_main(int argc, char **argv)
 		{ "force", 0, 0, OPT_FORCE },
 		{ "help", 'h', 0, OPT_HELP },
 		{ "image", 0, 1, OPT_IMAGE },
+		{ "no-persist", 0, 0, OPT_NO_PERSIST },
 		{ "inventory", 0, 1, OPT_INVENTORY },
 		{ "key-notation", 0, 1, OPT_KEY_NOTATION },
 		{ "notation", 0, 1, OPT_NOTATION },
@@ -268,6 +272,9 @@ tool_passthru_main(int argc, char **argv)
 			break;
 		case OPT_IMAGE:
 			a.doc.image = args.arg;
+			break;
+		case OPT_NO_PERSIST:
+			a.doc.no_persist = 1;
 			break;
 		case OPT_HELP:
 			fputs(passthru_usage, stdout);

@@ -58,7 +58,7 @@ vifs passthru enable "${FLEET[@]}" 000:03.2
 tap_eq "passthru enable across 7 hosts, 4 misbehaving: exit 1" 1 "$RC"
 for h in "${GOOD[@]}"; do
     tap_match "$h: updated and verified, its backup named" \
-        "^$h ok: updated and verified; backup $BK/$h/[0-9]{8}T[0-9]{6}Z-esx\.conf$" \
+        "^$h ok: updated and verified; backup $BK/$h/[0-9]{8}T[0-9]{6}Z-esx\.conf; not yet saved to the boot device \(SyncFirmwareConfiguration: .*\): a hard reset" \
         "$(line_of "$h")"
     tap_run "... $h's backup is the file as it was" \
         cmp "$BK/$h/"*-esx.conf "$ESXSIM_SEED"

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The host's saved configuration through HostFirmwareSystem, against the
+# project's vSphere simulator (tests/vcsim/firmware.go): an edit of
+# /host/esx.conf is saved to the boot device (SyncFirmwareConfiguration)
+# or reported as not yet saved (--no-persist, a failing sync, a host
+# without a VIM API: the nginx hosts); vifs cfgbackup stores bundles with
+# retention that --image reads; restores need --force and maintenance
+# mode.  Fails (never skips) when a server cannot be built or started.
+set -u
+
+srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
+# shellcheck source=../lib/tap.sh
+. "$srcdir/tests/lib/tap.sh"
+# shellcheck source=../lib/legacy.sh
+. "$srcdir/tests/lib/legacy.sh"
+# shellcheck source=../lib/vcsim.sh
+. "$srcdir/tests/lib/vcsim.sh"
+
+legacy_setup firmware
+trap 'vcsim_stop "$W/vc"; vcsim_stop "$W/vm"; vcsim_stop "$W/vf"; legacy_cleanup' EXIT
+bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
+    tap_die "make-certs.sh failed"
+MK="python3 $srcdir/tests/lib/mkimage.py"
+S1=$VIFS_FIXTURES/pci/seed-sample1.esx.conf
+$MK bundle "$W/seed.tgz" "$S1" || tap_die "mkimage.py failed"
+$MK local "$W/local.tgz" "$S1" || tap_die "mkimage.py failed"
+
+# start NAME ARGS...: a simulator in $W/NAME; CONN its connection options,
+# FLEET the same as a fleet's host.
+start() {
+    local d=$W/$1
+    shift
+    vcsim_start "$d" --certs "$W/certs" -- "$@" || tap_die "vcsim_start failed"
+    # shellcheck source=/dev/null
+    . "$d/vcsim.env"
+    AUTH=(--username root --password "$VCSIM_PASSWORD"
+        --cacertsfile "$VCSIM_CA")
+    CONN=(--server 127.0.0.1 --portnumber "$VCSIM_PORT" "${AUTH[@]}")
+    FLEET=(--server "127.0.0.1:$VCSIM_PORT" "${AUTH[@]}")
+    COUNTS="https://$VCSIM_HOSTPORT/vcsim/firmware"
+}
+counts() {
+    curl -sS --cacert "$VCSIM_CA" "$COUNTS"
+}
+
+# --- persist after an edit ----------------------------------------------
+start vc -bundle "$W/seed.tgz" -esxconf "$S1"
+H=127.0.0.1:$VCSIM_PORT
+vifs conf set "${CONN[@]}" --backup-dir "$W/bk" /adv/Misc/HostName esx01
+tap_eq "an edit exits 0" 0 "$RC"
+tap_match "... and says the host saved it to the boot device" \
+    "esx.conf on $H saved to the boot device" "$ERR"
+tap_eq "... through one SyncFirmwareConfiguration" \
+    "syncs=1 backups=0 restores=0" "$(counts)"
+vifs conf set "${CONN[@]}" --backup-dir "$W/bk" /adv/Misc/HostName esx01
+tap_eq "an edit that changes nothing asks for no sync" \
+    "syncs=1 backups=0 restores=0" "$(counts)"
+vifs passthru disable "${CONN[@]}" --backup-dir "$W/bk" --no-persist 000:27.0
+tap_eq "--no-persist: the edit exits 0" 0 "$RC"
+tap_match "... and says what a hard reset would lose" \
+    "not yet saved to the boot device \(--no-persist\): a hard reset of the host before its next hourly auto-backup" \
+    "$ERR"
+tap_eq "... without a sync" "syncs=1 backups=0 restores=0" "$(counts)"
+# A fleet of one host given twice: each host its own sync.
+vifs conf set "${FLEET[@]}" --server "$H" \
+    --backup-dir "$W/bk" /adv/Misc/HostName esx02
+tap_match "a fleet's line says the host saved it" \
+    "ok: updated and verified; backup .*; saved to the boot device" "$OUT"
+tap_eq "... with its own sync" "syncs=2 backups=0 restores=0" "$(counts)"
+
+# --- cfgbackup ----------------------------------------------------------
+for i in 1 2 3; do
+    vifs cfgbackup "${FLEET[@]}" --dir "$W/bundles" --keep 2
+    tap_eq "cfgbackup $i exits 0" 0 "$RC"
+    sleep 1
+done
+tap_match "one line per host, then the summary" \
+    "^$H ok: $W/bundles/$H/configBundle-[0-9]{8}T[0-9]{6}Z.tgz
+1 hosts: 1 ok, 0 failed, 0 skipped" "$OUT"
+tap_eq "--keep 2 keeps the newest two" 2 \
+    "$(find "$W/bundles/$H" -name 'configBundle-*.tgz' | wc -l)"
+B=$(find "$W/bundles/$H" -name 'configBundle-*.tgz' | sort | tail -n 1)
+tap_run "the bundle is the host's, byte for byte" cmp "$B" "$W/seed.tgz"
+vifs passthru list --image "$B"
+tap_eq "the bundle is an --image input" 0 "$RC"
+tap_match "... read through state.tgz and local.tgz" "000:27.0 +0000:00:1b.0 +passthru" "$OUT"
+tap_eq "three backups asked" "syncs=2 backups=3 restores=0" "$(counts)"
+
+# --- restore ------------------------------------------------------------
+vifs cfgbackup "${FLEET[@]}" --restore "$W/seed.tgz"
+tap_eq "--restore without --force is a usage error" 2 "$RC"
+vifs cfgbackup "${FLEET[@]}" --restore "$W/seed.tgz" --force
+tap_eq "--restore outside maintenance mode fails" 1 "$RC"
+tap_match "... saying so" "FAILED: the host is not in maintenance mode" "$OUT"
+tap_eq "... and restores nothing" "syncs=2 backups=3 restores=0" "$(counts)"
+vcsim_stop "$W/vc"
+
+start vm -bundle "$W/seed.tgz" -maintenance
+vifs cfgbackup "${FLEET[@]}" --restore "$W/local.tgz" --force
+tap_eq "a local.tgz is no bundle to restore" 1 "$RC"
+tap_match "... refused before anything is sent" "not a configuration bundle" "$OUT"
+vifs cfgbackup "${FLEET[@]}" --restore "$W/seed.tgz" --force
+tap_eq "--restore in maintenance mode exits 0" 0 "$RC"
+tap_match "... and says the host reboots" "ok: restored; the host reboots now" "$OUT"
+tap_eq "... one RestoreFirmwareConfiguration" "syncs=0 backups=0 restores=1" \
+    "$(counts)"
+vcsim_stop "$W/vm"
+
+# --- a sync that fails ----------------------------------------------------
+start vf -esxconf "$S1" -sync-fail
+vifs conf set "${CONN[@]}" --backup-dir "$W/bk" /adv/Misc/HostName esx03
+tap_eq "a failed sync does not fail the verified edit" 0 "$RC"
+tap_match "... which is reported not yet saved, with the host's reason" \
+    "is not yet saved to the boot device \(SyncFirmwareConfiguration: .*cannot write the configuration to the boot device" \
+    "$ERR"
+vcsim_stop "$W/vf"
+
+# --- a host without a VIM API (nginx) -------------------------------------
+legacy_start_sim "$W/sim" 1
+vifs conf set "${CONN[@]}" --backup-dir "$W/bk" /adv/Misc/HostName esx04
+tap_eq "an edit of a host without a VIM API exits 0" 0 "$RC"
+tap_match "... and says it is not yet saved" \
+    "is not yet saved to the boot device \(SyncFirmwareConfiguration: .*\): a hard reset" \
+    "$ERR"
+tap_done
