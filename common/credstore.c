@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -20,6 +21,7 @@
 
 #include <vifs/credstore.h>
 #include <vifs/error.h>
+#include <vifs/file.h>
 
 #include "dirs.h"
 #include "internal.h"
@@ -338,6 +340,9 @@ store_open(vifs_credstore *cs, enum store_access access, int *fd_out)
 	*fd_out = -1;
 	if (access == STORE_CREATE)
 		flags |= O_CREAT;
+	/* A store that is written: never through a symbolic link. */
+	if (access != STORE_READ)
+		flags |= O_NOFOLLOW;
 	fd = open(cs->path, flags | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == ENOENT && access == STORE_CREATE &&
 	    cs->is_default) {
@@ -354,7 +359,20 @@ store_open(vifs_credstore *cs, enum store_access access, int *fd_out)
 		return vifs_error_set(VIFS_EIO,
 		    "credential store '%s': "
 		    "Operation failed: %s",
-		    cs->path, strerror(errno));
+		    cs->path,
+		    errno == ELOOP ? "a symbolic link is not followed" :
+		                     strerror(errno));
+	}
+	/* Only this user's store is written, and it is made private. */
+	if (access != STORE_READ &&
+	    (error = vifs_file_own_secret(fd, cs->path)) < 0) {
+		char why[512];
+
+		/* A copy: the message is formatted into the same buffer. */
+		snprintf(why, sizeof(why), "%s", vifs_error_last());
+		error = vifs_error_set(error, "credential store %s", why);
+		close(fd);
+		return error;
 	}
 	/* As the Perl store: try, sleep 1 s, try, sleep 2 s, ... 12 s. */
 	for (unsigned t = 1;; t++) {

@@ -118,9 +118,32 @@ sync_dir(const char *path)
 	return rc;
 }
 
-int
-vifs_file_write_atomic(const char *path, const void *data, size_t len,
-    mode_t mode)
+/*
+ * Checks what lstat() found at PATH before it is replaced or opened in
+ * place: a symbolic link is never followed (its target could be any file
+ * of the user running vifs), only a regular file is replaced, and only one
+ * this user owns: a file another uid planted in a shared directory must not
+ * receive (or keep its owner over) what vifs writes.
+ */
+static int
+check_existing(const char *path, const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return vifs_error_set(VIFS_EIO,
+		    "%s: is a symbolic link; not followed", path);
+	if (!S_ISREG(st->st_mode))
+		return vifs_error_set(VIFS_EIO, "%s: not a regular file", path);
+	if (st->st_uid != geteuid())
+		return vifs_error_set(VIFS_EIO,
+		    "%s: owned by uid %lu, not by this user (uid %lu); "
+		    "not replaced",
+		    path, (unsigned long)st->st_uid, (unsigned long)geteuid());
+	return VIFS_OK;
+}
+
+static int
+write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    int secret)
 {
 	struct stat st;
 	struct vifs_buf tmp = VIFS_BUF_INIT;
@@ -132,9 +155,12 @@ vifs_file_write_atomic(const char *path, const void *data, size_t len,
 			    strerror(errno));
 		return VIFS_OK;
 	}
-	have_old = stat(path, &st) == 0;
-	if (have_old && !S_ISREG(st.st_mode))
-		return vifs_error_set(VIFS_EIO, "%s: not a regular file", path);
+	have_old = lstat(path, &st) == 0;
+	if (!have_old && errno != ENOENT)
+		return vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+	if (have_old && (error = check_existing(path, &st)) < 0)
+		return error;
 	if ((error = vifs_buf_printf(&tmp, "%s.vifs-XXXXXX", path)) < 0)
 		return error;
 	if ((fd = mkstemp(tmp.data)) < 0) {
@@ -145,19 +171,24 @@ vifs_file_write_atomic(const char *path, const void *data, size_t len,
 		goto done;
 	}
 	if (have_old) {
-		/* Owner first: chown may clear set-id bits of the mode. */
-		if (fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM) {
+		/* The owner is this user (check_existing); the group is
+		 * kept when permitted.  Group first: chown may clear set-id
+		 * bits of the mode. */
+		if (!secret && fchown(fd, (uid_t)-1, st.st_gid) != 0 &&
+		    errno != EPERM) {
 			error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
 			    strerror(errno));
 			goto done;
 		}
 		mode = st.st_mode & 07777;
-	} else {
+	} else if (!secret) {
 		mode_t mask = umask(0);
 
 		umask(mask);
 		mode &= ~mask;
 	}
+	if (secret)
+		mode &= 0600;
 	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
 		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
@@ -192,4 +223,35 @@ done:
 		unlink(tmp.data);
 	vifs_buf_free(&tmp);
 	return error;
+}
+
+int
+vifs_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode)
+{
+	return write_atomic(path, data, len, mode, 0);
+}
+
+int
+vifs_file_write_secret(const char *path, const void *data, size_t len)
+{
+	return write_atomic(path, data, len, 0600, 1);
+}
+
+int
+vifs_file_own_secret(int fd, const char *path)
+{
+	struct stat st;
+	int error;
+
+	if (fstat(fd, &st) != 0)
+		return vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+	if ((error = check_existing(path, &st)) < 0)
+		return error;
+	/* Nobody else may read a secret, whatever mode it had. */
+	if ((st.st_mode & 077) != 0 && fchmod(fd, st.st_mode & 0700) != 0)
+		return vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+	return VIFS_OK;
 }

@@ -492,24 +492,15 @@ done:
 int
 vifs_session_save(const char *path, const char *host, const char *cookie)
 {
-	struct stat st;
 	char *text = NULL;
 	size_t len;
 	int error;
 
 	if ((error = vifs_session_format(&text, &len, host, cookie)) < 0)
 		return error;
-	/* The replacement keeps the old file's mode: make it private
-	 * first, so the cookie is never readable by others. */
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 &&
-	    chmod(path, st.st_mode & 0700) != 0) {
-		error = vifs_error_set(VIFS_EIO, "session file '%s': %s", path,
-		    strerror(errno));
-		goto done;
-	}
-	error = vifs_file_write_atomic(path, text, len, 0600);
-done:
+	/* Never a symbolic link, never a file another user owns, never
+	 * readable by others. */
+	error = vifs_file_write_secret(path, text, len);
 	free(text);
 	return error;
 }

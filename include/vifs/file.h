@@ -21,12 +21,31 @@ VIFS_EXTERN int vifs_file_read(char **out, size_t *out_len, const char *path);
 /*
  * Replaces PATH with DATA atomically: writes a temporary file in the same
  * directory, fsyncs it, renames it over PATH and fsyncs the directory.  An
- * existing file keeps its mode and, when permitted, its owner and group; a
- * new file gets MODE (masked by the umask).  On any failure the temporary
- * file is removed and PATH is left as it was.  PATH "-" writes DATA to
- * standard output instead.
+ * existing file keeps its mode and, when permitted, its group; a new file
+ * gets MODE (masked by the umask).  PATH is never followed when it is a
+ * symbolic link, and an existing file must be a regular file owned by the
+ * effective user: anything else is refused (VIFS_EIO) before a byte is
+ * written.  On any failure the temporary file is removed and PATH is left
+ * as it was.  PATH "-" writes DATA to standard output instead.
  */
 VIFS_EXTERN int vifs_file_write_atomic(const char *path, const void *data,
     size_t len, mode_t mode);
+
+/*
+ * vifs_file_write_atomic() for a secret (a session cookie): the same
+ * refusals, and the file written is never readable by group or others
+ * (a new one is 0600 whatever the umask; an existing one keeps at most its
+ * owner's read and write bits).
+ */
+VIFS_EXTERN int vifs_file_write_secret(const char *path, const void *data,
+    size_t len);
+
+/*
+ * Checks a secret file FD (named PATH in messages) that is about to be
+ * changed in place (a locked credential store, opened with O_NOFOLLOW):
+ * it must be a regular file owned by the effective user (else VIFS_EIO),
+ * and its group and other permission bits are cleared.
+ */
+VIFS_EXTERN int vifs_file_own_secret(int fd, const char *path);
 
 #endif

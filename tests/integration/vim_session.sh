@@ -55,6 +55,26 @@ tap_match "... in the vSphere CLI's cookie-jar format" \
     $'^#LWP-Cookies-1\\.0\nSet-Cookie3: vmware_soap_session=[^;]+; path="/"; domain=127\\.0\\.0\\.1; path_spec; secure; discard; HttpOnly; version=0$' \
     "$(cat "$W/s1")"
 
+# A session file planted in a shared directory: a symbolic link is not
+# followed (its target keeps bytes and mode), a file another uid owns is
+# not handed the cookie.
+printf 'victim\n' >"$W/victim"
+chmod 0644 "$W/victim"
+ln -s "$W/victim" "$W/s-link"
+vifs "${CONN[@]}" --savesessionfile "$W/s-link" --listdc
+tap_match "--savesessionfile through a symbolic link: refused" \
+    "symbolic link; not followed" "$ERR"
+tap_eq "... its target is untouched" "victim 644" \
+    "$(cat "$W/victim") $(stat -c %a "$W/victim")"
+if [ "$(id -u)" = 0 ]; then
+    : >"$W/s-theirs"
+    chown 65534:65534 "$W/s-theirs"
+    vifs "${CONN[@]}" --savesessionfile "$W/s-theirs" --listdc
+    tap_match "--savesessionfile over another uid's file: refused" \
+        "owned by uid 65534" "$ERR"
+    tap_eq "... which holds no cookie" "" "$(cat "$W/s-theirs")"
+fi
+
 vifs --sessionfile "$W/s1" --url "$VCSIM_URL" --cacertsfile "$VCSIM_CA" \
     --verbose --mkdir "[$DS] via session"
 tap_eq "--sessionfile: --mkdir without any credentials" \

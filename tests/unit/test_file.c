@@ -2,12 +2,14 @@
  * test_file.c - whole-file reads and atomic replacement.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <vifs/error.h>
 #include <vifs/file.h>
@@ -142,6 +144,108 @@ test_file_write_over_directory_refused(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A symbolic link at the path is refused and its target left alone, by the
+ * plain and the secret write and by the in-place secret check. */
+static void
+test_file_write_never_follows_symlink(void **state)
+{
+	char *dir = tmpdir_make(), path[512], target[512], *buf;
+	size_t len;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	snprintf(target, sizeof(target), "%s/victim", dir);
+	snprintf(path, sizeof(path), "%s/session", dir);
+	write_file(target, "victim\n", 7);
+	assert_int_equal(chmod(target, 0644), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(vifs_file_write_atomic(path, "x", 1, 0600), VIFS_EIO);
+	assert_non_null(strstr(vifs_error_last(), "symbolic link"));
+	assert_int_equal(vifs_file_write_secret(path, "x", 1), VIFS_EIO);
+	assert_non_null(strstr(vifs_error_last(), "symbolic link"));
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644); /* not chmod'ed */
+	assert_int_equal(vifs_file_read(&buf, &len, target), 0);
+	assert_string_equal(buf, "victim\n");
+	free(buf);
+	assert_int_equal(count_entries(dir), 2); /* no temp left */
+	/* In place (credential store): O_NOFOLLOW refuses the link. */
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	assert_int_equal(fd, -1);
+	tmpdir_remove(dir);
+}
+
+/* A file another uid owns is neither replaced nor handed its contents. */
+static void
+test_file_write_refuses_other_owner(void **state)
+{
+	char *dir = tmpdir_make(), path[512], *buf;
+	const char *victim = path;
+	size_t len;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/planted", dir);
+	write_file(path, "planted\n", 8);
+	if (geteuid() == 0)
+		assert_int_equal(chown(path, 65534, 65534), 0);
+	else
+		victim = "/etc/passwd"; /* root's, refused before any write */
+	assert_int_equal(vifs_file_write_secret(victim, "cookie", 6), VIFS_EIO);
+	assert_non_null(strstr(vifs_error_last(), "owned by uid"));
+	assert_int_equal(vifs_file_write_atomic(victim, "x", 1, 0644),
+	    VIFS_EIO);
+	assert_non_null(strstr(vifs_error_last(), "not replaced"));
+	fd = open(victim, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(vifs_file_own_secret(fd, victim), VIFS_EIO);
+	close(fd);
+	if (victim == path) {
+		struct stat st;
+
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_uid, 65534);
+		assert_int_equal(vifs_file_read(&buf, &len, path), 0);
+		assert_string_equal(buf, "planted\n");
+		free(buf);
+	}
+	assert_int_equal(count_entries(dir), 1);
+	tmpdir_remove(dir);
+}
+
+/* A secret is 0600 whatever the umask, and an existing readable one is
+ * tightened, by the atomic write and by the in-place check. */
+static void
+test_file_secret_is_private(void **state)
+{
+	char *dir = tmpdir_make(), path[512];
+	struct stat st;
+	mode_t old = umask(0);
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/session", dir);
+	assert_int_equal(vifs_file_write_secret(path, "a", 1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(vifs_file_write_secret(path, "b", 1), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(chmod(path, 0644), 0);
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(vifs_file_own_secret(fd, path), 0);
+	close(fd);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	umask(old);
+	tmpdir_remove(dir);
+}
+
 int
 main(void)
 {
@@ -153,6 +257,9 @@ main(void)
 		cmocka_unit_test(test_file_write_failure_leaves_original),
 		cmocka_unit_test(test_file_write_into_missing_dir_fails),
 		cmocka_unit_test(test_file_write_over_directory_refused),
+		cmocka_unit_test(test_file_write_never_follows_symlink),
+		cmocka_unit_test(test_file_write_refuses_other_owner),
+		cmocka_unit_test(test_file_secret_is_private),
 	};
 
 	umask(022);
