@@ -753,15 +753,20 @@ vifs_connect_open(vifs_http **out, const struct vifs_connect *c,
 	o.cookie = c->cookie;
 	if (c->opts.insecure) {
 		o.insecure = 1;
-	} else if (c->opts.cacertsfile != NULL) {
-		if (access(c->opts.cacertsfile, R_OK) != 0)
-			return vifs_error_set(VIFS_EIO, "--cacertsfile %s: %s",
-			    c->opts.cacertsfile, strerror(errno));
-		o.cacert_file = c->opts.cacertsfile;
-	} else if (c->opts.thumbprint != NULL) {
-		o.thumbprint = c->opts.thumbprint;
 	} else {
-		o.known_hosts = c->known_hosts;
+		/* A CA file and a pin (given, or the known-hosts entry) are
+		 * both enforced: neither silently drops the other. */
+		if (c->opts.cacertsfile != NULL) {
+			if (access(c->opts.cacertsfile, R_OK) != 0)
+				return vifs_error_set(VIFS_EIO,
+				    "--cacertsfile %s: %s", c->opts.cacertsfile,
+				    strerror(errno));
+			o.cacert_file = c->opts.cacertsfile;
+		}
+		if (c->opts.thumbprint != NULL)
+			o.thumbprint = c->opts.thumbprint;
+		else
+			o.known_hosts = c->known_hosts;
 	}
 	o.connect_timeout_ms = c->timeout_secs * 1000;
 	o.low_speed_secs = c->timeout_secs;

@@ -365,6 +365,13 @@ verify_cb(X509_STORE_CTX *ctx, void *arg)
 			h->pin_mismatch = 1;
 			X509_STORE_CTX_set_error(ctx,
 			    X509_V_ERR_CERT_SIGNATURE_FAILURE);
+		} else if (h->cacert_file != NULL &&
+		    !(ok = X509_verify_cert(ctx) == 1)) {
+			/* A CA file given too: the chain must verify as
+			 * well; the pin does not replace it. */
+			snprintf(h->tls_why, sizeof(h->tls_why), "%s",
+			    X509_verify_cert_error_string(
+			        X509_STORE_CTX_get_error(ctx)));
 		}
 	} else {
 		ok = X509_verify_cert(ctx) == 1;
@@ -691,8 +698,21 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 		curl_easy_setopt(c, CURLOPT_PASSWORD,
 		    h->password ? h->password : "");
 	}
-	if (h->cookie != NULL)
-		curl_easy_setopt(c, CURLOPT_COOKIE, h->cookie);
+	/* The session goes as a header of our own, not CURLOPT_COOKIE:
+	 * libcurl resends CURLOPT_COOKIE to wherever a redirect points,
+	 * but keeps a custom Cookie header for the first host and port. */
+	if (h->cookie != NULL) {
+		struct vifs_buf line = VIFS_BUF_INIT;
+
+		error = vifs_buf_printf(&line, "Cookie: %s", h->cookie);
+		if (error == 0)
+			error = add_header(headers, line.data);
+		if (line.data != NULL)
+			OPENSSL_cleanse(line.data, line.len);
+		vifs_buf_free(&line);
+		if (error < 0)
+			return error;
+	}
 	if (h->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -700,11 +720,12 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 		/* A pinned certificate is the identity; its names are not
 		 * checked against the host (ESXi's default certificates
 		 * rarely carry the name the admin uses), and no CA store is
-		 * needed: ssl_ctx_cb() makes the pin decide alone. */
+		 * needed: ssl_ctx_cb() makes the pin decide, with the chain
+		 * to a CA file when one is given as well. */
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER,
-		    h->pinned ? 0L : 1L);
+		    h->pinned && h->cacert_file == NULL ? 0L : 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST,
-		    h->pinned ? 0L : 2L);
+		    h->pinned && h->cacert_file == NULL ? 0L : 2L);
 		if (h->cacert_file != NULL)
 			curl_easy_setopt(c, CURLOPT_CAINFO, h->cacert_file);
 	}
@@ -738,11 +759,9 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 		curl_easy_setopt(c, CURLOPT_SEEKDATA, src);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
 		    (curl_off_t)src->len);
-		*headers = curl_slist_append(*headers,
-		    "Content-Type: application/octet-stream");
-		if (*headers == NULL)
-			return vifs_error_set(VIFS_ENOMEM, "out of memory");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
+		if ((error = add_header(headers,
+		         "Content-Type: application/octet-stream")) < 0)
+			return error;
 		break;
 	case M_POST:
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -755,9 +774,10 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 		for (const char *const *l = src->headers; l && *l; l++)
 			if ((error = add_header(headers, *l)) < 0)
 				return error;
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
 		break;
 	}
+	if (*headers != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, *headers);
 	return VIFS_OK;
 }
 

@@ -432,17 +432,20 @@ fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
 		tool_warnf("--insecure: certificates are not checked: anyone "
 		           "on the network path can read and change what is "
 		           "sent, passwords included");
-	} else if (fc->c.opts.cacertsfile != NULL) {
-		if (access(fc->c.opts.cacertsfile, R_OK) != 0) {
-			tool_errorf("--cacertsfile %s: %s",
-			    fc->c.opts.cacertsfile, strerror(errno));
-			return TOOL_FAILED;
-		}
-		o.cacert_file = fc->c.opts.cacertsfile;
-	} else if (fc->c.opts.thumbprint != NULL) {
-		o.thumbprint = fc->c.opts.thumbprint;
 	} else {
-		o.known_hosts = fc->c.known_hosts;
+		/* CA file and pin are both enforced (vifs_connect_open). */
+		if (fc->c.opts.cacertsfile != NULL) {
+			if (access(fc->c.opts.cacertsfile, R_OK) != 0) {
+				tool_errorf("--cacertsfile %s: %s",
+				    fc->c.opts.cacertsfile, strerror(errno));
+				return TOOL_FAILED;
+			}
+			o.cacert_file = fc->c.opts.cacertsfile;
+		}
+		if (fc->c.opts.thumbprint != NULL)
+			o.thumbprint = fc->c.opts.thumbprint;
+		else
+			o.known_hosts = fc->c.known_hosts;
 	}
 	o.connect_timeout_ms = fc->c.timeout_secs * 1000;
 	o.low_speed_secs = fc->c.timeout_secs;

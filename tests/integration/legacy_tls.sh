@@ -92,8 +92,26 @@ tap_eq "a wrong SHA-1 thumbprint is refused" 1 "$RC"
 at "$P1" --thumbprint "AB:CD" --dir /host
 tap_match "a malformed thumbprint" \
     "^1 vifs: Invalid SHA-1/SHA-256/SHA-512 thumbprint: AB:CD" "$RC $ERR"
+# A CA file and a pin: both are enforced, neither drops the other.
 at "$P1" --cacertsfile "$ESXSIM_CA" --thumbprint "$WRONG256" --dir /host
-tap_eq "--cacertsfile wins over --thumbprint" 0 "$RC"
+tap_match "--cacertsfile does not drop a wrong --thumbprint" \
+    "^1 vifs: 127\.0\.0\.1:$P1: certificate does not match the pinned thumbprint \(--thumbprint\)" \
+    "$RC $ERR"
+at "$P1" --cacertsfile "$ESXSIM_CA" --thumbprint "$T256" --dir /host
+tap_eq "--cacertsfile and the right --thumbprint" 0 "$RC"
+at "$P2" --cacertsfile "$ESXSIM_CA" --thumbprint "$WRONG256" \
+    --dir /host
+tap_match "the right pin does not excuse a chain the CA file refuses" \
+    "^1 vifs: 127\.0\.0\.1:$P2: certificate not trusted" "$RC $ERR"
+VI_CACERTFILE=$ESXSIM_CA VI_THUMBPRINT=$WRONG1 at "$P1" --dir /host
+tap_eq "... VI_CACERTFILE and a wrong VI_THUMBPRINT: refused" 1 "$RC"
+vifs --server "127.0.0.1:$P1" --server "127.0.0.1:$P3" "${CRED[@]}" \
+    --cacertsfile "$ESXSIM_CA" --thumbprint "$WRONG256" \
+    --get /host/esx.conf "$W/fleet-pin"
+tap_match "a fleet with --cacertsfile and a wrong --thumbprint: refused" \
+    "^1 .*2 hosts: 0 ok, 2 failed" "$RC $OUT"
+tap_match "... each host says its pin does not match" \
+    "127\.0\.0\.1:$P1 FAILED: .*does not match the pinned thumbprint" "$OUT"
 
 # --- vifs trust and the known-hosts file -----------------------------------------
 vifs trust "127.0.0.1:$P1" --thumbprint "$WRONG256"
@@ -131,7 +149,11 @@ tap_match "... the pin from known_hosts does not match" \
     "$ERR"
 at "$P3" --cacertsfile "$ESXSIM_CA" --thumbprint "$(thumb mismatch sha1)" \
     --dir /host
-tap_eq "--cacertsfile wins over known_hosts" 1 "$RC"
+tap_eq "--cacertsfile still checks the name with a pin" 1 "$RC"
+at "$P3" --cacertsfile "$ESXSIM_CA" --dir /host
+tap_match "--cacertsfile does not drop the known_hosts pin" \
+    "^1 vifs: .*does not match the pinned thumbprint \(known_hosts\)" \
+    "$RC $ERR"
 at "$P3" --thumbprint "$(thumb mismatch sha1)" --dir /host
 tap_eq "--thumbprint wins over known_hosts" 0 "$RC"
 

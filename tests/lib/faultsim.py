@@ -24,6 +24,16 @@ matching rule wins. Actions:
     store-stall   PUT: store the body, then never answer
     change        GET: answer, then change the file as another admin would
     corrupt       PUT: store something other than the body, answer 204
+    redirect URL  GET: answer 302 with Location URL, before any check of
+                  the credentials (a host that sends its clients away)
+    bigerror MB   GET: answer 500 with an error body of MB megabytes
+
+A POST to /sdk holding CurrentTime is answered as a VIM API host would
+when its Cookie header carries vmware_soap_session=$FAULTSIM_SESSION (a
+time), else with a NotAuthenticated fault; requests carrying that cookie
+are authorized like Basic ones. The credentials each request carried (its
+Authorization and Cookie headers) are logged to DIR/headers.log as
+"METHOD PATH HEADER: VALUE", so a test sees what reached which host.
 
 Every request is logged to DIR/requests.log as "METHOD PATH STATUS ACTION".
 The server stops on SIGTERM, when the process --owner PID names exits,
@@ -118,10 +128,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(self.server.log_path, "a") as f:
                 f.write(line)
 
+    def log_credentials(self):
+        with self.server.log_lock:
+            with open(self.server.headers_path, "a") as f:
+                for name in ("Authorization", "Cookie"):
+                    for v in self.headers.get_all(name) or []:
+                        f.write("%s %s %s: %s\n" % (self.command, self.path,
+                                                     name, v))
+
+    def has_session(self):
+        want = "vmware_soap_session=" + self.server.session
+        cookies = [c.strip() for h in self.headers.get_all("Cookie") or []
+                   for c in h.split(";")]
+        return bool(self.server.session) and want in cookies
+
     def authorized(self):
         want = "Basic " + base64.b64encode(
             ("root:" + self.server.password).encode()).decode()
-        return self.headers.get("Authorization") == want
+        return (self.headers.get("Authorization") == want or
+                self.has_session())
 
     def file_path(self):
         path = self.path.split("?", 1)[0]
@@ -188,15 +213,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        self.log_credentials()
+        fault = self.server.rules.match("GET")
+        action = fault[0] if fault else None
+        if action == "redirect":
+            self.send_response(302)
+            self.send_header("Location", fault[1][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return self.log(302, action)
         if not self.authorized():
             return self.simple(401, "authentication required")
         path = self.file_path()
         if path is None or not os.path.isfile(path):
             return self.simple(404, "not found")
-        fault = self.server.rules.match("GET")
-        action = fault[0] if fault else None
         if action == "status":
             return self.simple(int(fault[1][0]), "injected", action)
+        if action == "bigerror":
+            return self.big_error(int(fault[1][0]))
         with open(path, "rb") as f:
             body = f.read()
         self.send_response(200)
@@ -220,7 +254,56 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif action == "change":
             self.store(path, body + CHANGED_LINE)
 
+    def big_error(self, mb):
+        """A 500 whose body is MB megabytes of text, sent until the
+        client hangs up."""
+        self.send_response(500)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(mb << 20))
+        self.end_headers()
+        line = b"internal error, and more of it\n" * 32768
+        sent = 0
+        try:
+            while sent < mb << 20:
+                n = min(len(line), (mb << 20) - sent)
+                self.wfile.write(line[:n])
+                sent += n
+        except OSError:
+            pass
+        self.close_connection = True
+        self.log(500, "bigerror %d" % sent)
+
+    def do_POST(self):
+        """VIM API: CurrentTime only, the check of a resumed session."""
+        self.log_credentials()
+        body, _ = self.read_body()
+        if not self.path.startswith("/sdk") or b"CurrentTime" not in body:
+            return self.simple(405, "method not allowed")
+        if self.has_session():
+            inner = ("<CurrentTimeResponse xmlns=\"urn:vim25\"><returnval>"
+                     "2026-01-01T00:00:00Z</returnval></CurrentTimeResponse>")
+            code = 200
+        else:
+            inner = ("<soapenv:Fault><faultcode>ServerFaultCode</faultcode>"
+                     "<faultstring>The session is not authenticated."
+                     "</faultstring><detail><NotAuthenticatedFault "
+                     "xmlns=\"urn:vim25\" xsi:type=\"NotAuthenticated\"/>"
+                     "</detail></soapenv:Fault>")
+            code = 500
+        out = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/"
+               "soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/"
+               "XMLSchema-instance\"><soapenv:Body>%s</soapenv:Body>"
+               "</soapenv:Envelope>" % inner).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+        self.log(code, "soap")
+
     def do_PUT(self):
+        self.log_credentials()
         if not self.authorized():
             self.read_body()
             return self.simple(401, "authentication required")
@@ -258,7 +341,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.simple(405, "method not allowed")
 
-    do_POST = do_DELETE
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -297,7 +379,9 @@ def main():
     srv.root = o.dir
     srv.password = os.environ.get("FAULTSIM_PASSWORD", "")
     srv.rules = Rules(os.path.join(o.dir, "faults"))
+    srv.session = os.environ.get("FAULTSIM_SESSION", "")
     srv.log_path = os.path.join(o.dir, "requests.log")
+    srv.headers_path = os.path.join(o.dir, "headers.log")
     srv.log_lock = threading.Lock()
     threading.Thread(target=watch, args=(o.owner, o.lifetime),
                      daemon=True).start()

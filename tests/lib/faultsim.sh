@@ -8,6 +8,8 @@
 #                         (FAULTSIM_PORT, FAULTSIM_URL, FAULTSIM_FILE,
 #                         FAULTSIM_LOG, FAULTSIM_CA, FAULTSIM_PASSWORD,
 #                         FAULTSIM_PID). Fails loudly; never skip.
+#                         With FAULTSIM_SESSION set, that value of the
+#                         vmware_soap_session cookie is a live session.
 #   faultsim_faults DIR [RULE...]
 #                         the faults of the next requests (see the top of
 #                         faultsim.py); none: behave. Counters restart.
@@ -38,8 +40,9 @@ faultsim_start() {
     mkdir -p "$dir/host" || return 1
     dir=$(cd "$dir" && pwd) || return 1
     cp "$seed" "$dir/host/esx.conf" || return 1
-    rm -f "$dir/port" "$dir/faults" "$dir/requests.log"
+    rm -f "$dir/port" "$dir/faults" "$dir/requests.log" "$dir/headers.log"
     : >"$dir/requests.log"
+    : >"$dir/headers.log"
     FAULTSIM_PASSWORD=$password "$py" "$FAULTSIM_LIBDIR/faultsim.py" \
         "$dir" --cert "$certs/host.pem" --key "$certs/host.key" \
         --owner $$ </dev/null >"$dir/faultsim.out" 2>&1 &
