@@ -779,6 +779,17 @@ vifs_connect_open(vifs_http **out, const struct vifs_connect *c,
 	o.progress_payload = progress_payload;
 	if ((error = vifs_http_new(out, &o)) < 0)
 		return error;
+	/* VI_PROTOCOL=http, ~/.visdkrc or --url http:// are the
+	 * vSphere CLI's and stay allowed, as loudly as --insecure. */
+	if (strncasecmp(c->base_url, "http:", 5) == 0 &&
+	    (c->password != NULL || c->cookie != NULL))
+		note(hooks, VIFS_CONNECT_NOTE_CLEARTEXT,
+		    vifs_http_hostport(*out),
+		    "plain http: %s: the %s crosses the network in "
+		    "cleartext: anyone on the network path can read it and "
+		    "log in to the host; use https",
+		    vifs_http_hostport(*out),
+		    c->password != NULL ? "password" : "session cookie");
 	if (o.insecure)
 		note(hooks, VIFS_CONNECT_NOTE_INSECURE,
 		    vifs_http_hostport(*out),

@@ -61,6 +61,7 @@ note_cb(void *payload, const struct vifs_connect_note *n)
 		fprintf(stderr, "Error ::  %s\n", n->text);
 		break;
 	case VIFS_CONNECT_NOTE_INSECURE:
+	case VIFS_CONNECT_NOTE_CLEARTEXT:
 		tool_warnf("%s", n->text);
 		break;
 	default:

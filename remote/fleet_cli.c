@@ -427,6 +427,11 @@ fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
 			    fc->host_timeout);
 		o.host_timeout_ms = v * 1000L;
 	}
+	if (fc->c.opts.protocol != NULL &&
+	    strcasecmp(fc->c.opts.protocol, "http") == 0)
+		tool_warnf("plain http (--protocol http): passwords cross the "
+		           "network in cleartext: anyone on the network path "
+		           "can read them and log in to the hosts; use https");
 	if (fc->c.opts.insecure) {
 		o.insecure = 1;
 		tool_warnf("--insecure: certificates are not checked: anyone "

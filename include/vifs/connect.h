@@ -152,6 +152,8 @@ enum vifs_connect_note_code {
 	VIFS_CONNECT_NOTE_CREDSTORE_USER, /* user read from the store */
 	VIFS_CONNECT_NOTE_CREDSTORE_PASSWORD, /* password read from it */
 	VIFS_CONNECT_NOTE_INSECURE, /* --insecure: no certificate checks */
+	VIFS_CONNECT_NOTE_CLEARTEXT, /* plain http with a password or a
+				      * session: readable on the wire */
 };
 
 enum vifs_connect_note_level {

@@ -321,6 +321,33 @@ tap_file_eq "--protocol http" "$ESXSIM_SEED" "$L/http.conf"
 vifs --url "$ESXSIM_HTTP_URL/sdk/webService" --username root \
     --password "$ESXSIM_PASSWORD" --dir /host
 tap_match "--url http://.../sdk/webService" 'esx\.conf' "$OUT"
+# A password in cleartext is said as loudly as --insecure, whichever way
+# plain http was chosen; fleets too.
+CLEAR="^vifs: warning: plain http: 127\.0\.0\.1:$ESXSIM_HTTP_PORT: the password crosses the network in cleartext"
+tap_match "--url http://: a warning about the cleartext password" \
+    "$CLEAR" "$ERR"
+vifs --protocol http --server 127.0.0.1 --portnumber "$ESXSIM_HTTP_PORT" \
+    --username root --password "$ESXSIM_PASSWORD" --dir /host
+tap_match "--protocol http: the same warning" "$CLEAR" "$ERR"
+VI_PROTOCOL=http vifs --server 127.0.0.1 --portnumber "$ESXSIM_HTTP_PORT" \
+    --username root --password "$ESXSIM_PASSWORD" --dir /host
+tap_match "VI_PROTOCOL=http: the same warning" "$CLEAR" "$ERR"
+printf 'VI_PROTOCOL = http\nVI_SERVER = 127.0.0.1\nVI_PORTNUMBER = %s\n' \
+    "$ESXSIM_HTTP_PORT" >"$HOME/.visdkrc"
+vifs --username root --password "$ESXSIM_PASSWORD" --dir /host
+tap_match "~/.visdkrc with VI_PROTOCOL = http: the same warning" \
+    "$CLEAR" "$ERR"
+rm -f "$HOME/.visdkrc"
+vifs --server 127.0.0.1 --portnumber "$ESXSIM_PORT" --username root \
+    --password "$ESXSIM_PASSWORD" --cacertsfile "$ESXSIM_CA" --dir /host
+tap_eq "https: no such warning" "0 " "$RC $ERR"
+printf '127.0.0.1:%s\n127.0.0.1:%s\n' "$ESXSIM_HTTP_PORT" \
+    "$ESXSIM_HTTP_PORT" >"$W/http-servers"
+vifs --servers "$W/http-servers" --protocol http --username root \
+    --password "$ESXSIM_PASSWORD" --get /host/esx.conf "$L/http-fleet"
+tap_match "a fleet with --protocol http: warned once" \
+    "^vifs: warning: plain http \(--protocol http\): passwords cross the network in cleartext" \
+    "$ERR"
 
 # --- hostile connection options ------------------------------------------------
 vifs --server 127.0.0.1 --portnumber 99999 --username root --password x \
