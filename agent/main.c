@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <vifs/common.h>
+#include <vifs/connect.h>
 
 #include "cmd.h"
 #include "msg.h"
@@ -84,6 +85,11 @@ main(int argc, char **argv)
 	const char *cmd;
 
 	msg_init("vifs-agent");
+	/* --upload may hold a password: no core dump, no attaching. */
+	if (vifs_connect_protect_process() < 0) {
+		msg_lib();
+		return AGENT_EXIT_FAIL;
+	}
 	if (argc < 2)
 		return msg_usage(NULL, "no command given");
 	cmd = argv[1];

@@ -7,11 +7,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <termios.h>
 #include <unistd.h>
 
@@ -196,6 +201,51 @@ vifs_connect_parse_option(struct vifs_connect_opts *o, int argc,
 	if (n > 0)
 		store(o, i, value, 1);
 	return n;
+}
+
+int
+vifs_connect_protect_process(void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+#ifdef PR_SET_DUMPABLE
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return vifs_error_set(VIFS_EIO, "prctl(PR_SET_DUMPABLE): %s",
+		    strerror(errno));
+#endif
+	if (setrlimit(RLIMIT_CORE, &no_core) != 0)
+		return vifs_error_set(VIFS_EIO, "setrlimit(RLIMIT_CORE): %s",
+		    strerror(errno));
+	return VIFS_OK;
+}
+
+void
+vifs_connect_wipe_passwords(int argc, char **argv)
+{
+	for (int i = 0; i < argc;) {
+		const char *value;
+		size_t which;
+		int n = vifs_connect_match(&which, &value, defs, NDEFS,
+		    argc - i, argv + i);
+
+		if (n <= 0) {
+			i++;
+			continue;
+		}
+		/* The value is borrowed from ARGV: wipe it where it lies
+		 * ("--password=V" points into the option's element). */
+		for (int k = 0; value != NULL && k < n; k++) {
+			uintptr_t a = (uintptr_t)argv[i + k];
+			uintptr_t v = (uintptr_t)value;
+
+			if (strcmp(defs[which].name, "password") == 0 &&
+			    v >= a && v <= a + strlen(argv[i + k])) {
+				memset(argv[i + k] + (v - a), 0, strlen(value));
+				break;
+			}
+		}
+		i += n;
+	}
 }
 
 void

@@ -33,6 +33,9 @@
 #define DEFAULT_LOW_SPEED_S 60L
 #define DEFAULT_RETRY_MS 500L
 #define ERRBODY_MAX 512
+/* An error body is read this far at most, then the transfer is cut: a
+ * host cannot keep vifs reading (or retrying) gigabytes of it. */
+#define ERRBODY_READ_MAX ((size_t)64 << 10)
 #define POST_MAX ((size_t)64 << 20)
 
 struct vifs_http {
@@ -62,6 +65,8 @@ struct vifs_http {
 	long long last_modified; /* Last-Modified, seconds; -1: none */
 	char status_line[256];
 	char errbody[ERRBODY_MAX + 1];
+	size_t errbody_read; /* bytes of the error body seen */
+	int errbody_cut; /* the transfer was cut at ERRBODY_READ_MAX */
 	size_t errbody_len;
 	char curl_error[CURL_ERROR_SIZE];
 	int tls_refused; /* the verify callback said no */
@@ -418,11 +423,14 @@ header_cb(char *data, size_t size, size_t n, void *arg)
 			l = sizeof(h->status_line) - 1;
 		memcpy(h->status_line, data, l);
 		h->status_line[l] = '\0';
-		/* It goes into messages: no escape sequences. */
+		/* It goes into messages: no escape sequences, no 8-bit
+		 * (C1) controls; a status line is ASCII. */
 		for (char *q = h->status_line; *q; q++)
-			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			if ((unsigned char)*q < 0x20 ||
+			    (unsigned char)*q >= 0x7f)
 				*q = '?';
 		h->errbody_len = 0;
+		h->errbody_read = 0;
 	} else if (len > 11 && strncasecmp(data, "set-cookie:", 11) == 0) {
 		const char *v = data + 11;
 		size_t l = len - 11;
@@ -466,6 +474,11 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 		memcpy(h->errbody + h->errbody_len, data, room);
 		h->errbody_len += room;
 		h->errbody[h->errbody_len] = '\0';
+		h->errbody_read += len;
+		if (h->errbody_read > ERRBODY_READ_MAX) {
+			h->errbody_cut = 1;
+			return 0;
+		}
 		return len;
 	}
 	s->received += len;
@@ -660,6 +673,8 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 	h->status_line[0] = '\0';
 	h->errbody_len = 0;
 	h->errbody[0] = '\0';
+	h->errbody_read = 0;
+	h->errbody_cut = 0;
 	h->curl_error[0] = '\0';
 	h->tls_refused = h->pin_mismatch = 0;
 	h->tls_why[0] = '\0';
@@ -833,6 +848,9 @@ outcome(vifs_http *h, enum method m, const char *url_path, CURLcode rc)
 	const char *meth = method_name(m);
 
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &h->status);
+	/* An error body cut short: the status is the news. */
+	if (rc == CURLE_WRITE_ERROR && h->errbody_cut)
+		rc = CURLE_OK;
 	if (rc != CURLE_OK) {
 		const char *why = *h->curl_error ? h->curl_error :
 		                                   curl_easy_strerror(rc);
@@ -1112,7 +1130,6 @@ http_sink_rewind(struct sink *s)
 int
 http_tmp_open(struct vifs_buf *tmp, int *fd, const char *local_path)
 {
-	mode_t mask;
 	int error;
 
 	*fd = -1;
@@ -1125,9 +1142,9 @@ http_tmp_open(struct vifs_buf *tmp, int *fd, const char *local_path)
 		    "%s: cannot create a "
 		    "temporary file beside it: %s",
 		    local_path, strerror(errno));
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(*fd, 0666 & ~mask) != 0) {
+	/* 0600 whatever the umask: a host's files (esx.conf, a
+	 * configuration bundle) can hold secrets; share them on purpose. */
+	if (fchmod(*fd, 0600) != 0) {
 		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp->data,
 		    strerror(errno));
 		close(*fd);

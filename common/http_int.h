@@ -81,7 +81,7 @@ int http_sink_rewind(struct sink *sink);
 
 /*
  * Creates the temporary file a download to LOCAL_PATH goes to, beside it
- * (its name in TMP, mode 0666 less the umask), open on *fd.
+ * (its name in TMP, mode 0600 whatever the umask), open on *fd.
  */
 int http_tmp_open(struct vifs_buf *tmp, int *fd, const char *local_path);
 

@@ -424,11 +424,10 @@ vifs_listing_parse(vifs_listing **out, const char *buf, size_t len)
 	int error = 0;
 
 	*out = NULL;
-	if (len > INT_MAX)
+	if (len > VIFS_LISTING_MAX)
 		return vifs_error_set(VIFS_ETOOBIG,
-		    "listing page of %zu "
-		    "bytes is too large",
-		    len);
+		    "listing page of %zu bytes is too large (more than %zu)",
+		    len, VIFS_LISTING_MAX);
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
 	vifs_xml_quiet_begin(&quiet);
@@ -460,6 +459,35 @@ done:
 	return error;
 }
 
+/*
+ * Appends the name S for a terminal: valid UTF-8 passes, but control
+ * characters (C0, DEL, C1 such as U+009B, the 8-bit CSI) and every byte
+ * of an invalid sequence become '?', so that a host's file names cannot
+ * drive the terminal or break its decoding.
+ */
+static int
+put_terminal_safe(struct vifs_buf *b, const char *s)
+{
+	size_t len = strlen(s);
+	int error;
+
+	while (len > 0) {
+		uint32_t cp;
+		int n = vifs_utf8_next(s, len, &cp);
+
+		if (n < 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			if ((error = vifs_buf_putc(b, '?')) < 0)
+				return error;
+			n = n < 0 ? 1 : n;
+		} else if ((error = vifs_buf_add(b, s, (size_t)n)) < 0) {
+			return error;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return VIFS_OK;
+}
+
 int
 vifs_listing_format_text(char **out, size_t *out_len, const vifs_listing *l)
 {
@@ -475,13 +503,8 @@ vifs_listing_format_text(char **out, size_t *out_len, const vifs_listing *l)
 	for (size_t i = 0; i < l->count; i++) {
 		const struct vifs_listing_entry *e = &l->entries[i];
 
-		for (const char *p = e->name; *p; p++) {
-			unsigned char c = (unsigned char)*p;
-
-			if ((error = vifs_buf_putc(&b,
-			         c < 0x20 || c == 0x7f ? '?' : (char)c)) < 0)
-				goto done;
-		}
+		if ((error = put_terminal_safe(&b, e->name)) < 0)
+			goto done;
 		if (e->type == VIFS_LISTING_DIR &&
 		    (error = vifs_buf_putc(&b, '/')) < 0)
 			goto done;

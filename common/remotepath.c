@@ -409,11 +409,20 @@ vifs_remotepath_base(char **out, const char *service_url)
 	char *p;
 
 	*out = NULL;
-	if ((n = split_base(service_url, &slen)) == 0)
+	if ((n = split_base(service_url, &slen)) == 0) {
+		/* user:password@host: the message must not repeat the
+		 * password (which may itself hold '/', '?' or '#'), so such
+		 * a URL is not shown at all. */
+		if (strchr(service_url, '@') != NULL)
+			return vifs_error_set(VIFS_EINVAL,
+			    "invalid server URL (not shown: it holds a user "
+			    "or password before '@', which is not accepted); "
+			    "give --username and --password");
 		return vifs_error_set(VIFS_EINVAL,
 		    "invalid server URL '%s': "
 		    "expected http(s)://host[:port]/...",
 		    service_url);
+	}
 	if ((p = vifs_strndup(service_url, n)) == NULL)
 		return VIFS_ENOMEM;
 	for (size_t i = 0; i < slen; i++)

@@ -600,16 +600,8 @@ fleet_cli_hide_password(struct fleet_cli *fc, char **copy, int argc,
 		tool_errorf("out of memory");
 		return -1;
 	}
-	/* Addresses as integers: the value may lie in any argument
-	 * ("--password=V" points into one), or in none (the environment). */
-	for (int i = 1; i < argc; i++) {
-		uintptr_t a = (uintptr_t)argv[i], p = (uintptr_t)pw;
-
-		if (p >= a && p <= a + strlen(argv[i])) {
-			memset(argv[i] + (p - a), 0, strlen(*copy));
-			break;
-		}
-	}
+	/* Every --password given, not only the one in use. */
+	vifs_connect_wipe_passwords(argc - 1, argv + 1);
 	fc->conn.password = *copy;
 	return 0;
 }

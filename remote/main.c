@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <vifs/common.h>
+#include <vifs/connect.h>
 
 #include "fleet_cli.h"
 #include "msg.h"
@@ -39,6 +40,11 @@ main(int argc, char **argv)
 {
 	int i;
 
+	/* Passwords and session cookies: no core dump, no attaching. */
+	if (vifs_connect_protect_process() < 0) {
+		tool_liberror();
+		return TOOL_FAILED;
+	}
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return TOOL_USAGE;

@@ -134,10 +134,11 @@ hide_password(struct legacy *l, int argc, char **argv)
 			continue;
 		if ((l->password = strdup(o->conn.password)) == NULL)
 			return -1;
-		memset(argv[i] + (p - a), 0, strlen(o->conn.password));
 		o->conn.password = l->password;
-		return 0;
+		break;
 	}
+	/* Every --password given, not only the last one. */
+	vifs_connect_wipe_passwords(argc - 1, argv + 1);
 	return 0;
 }
 
@@ -572,7 +573,8 @@ list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
 		rc = fail("Error: Can not list directory '%s'.", shown);
 		goto done;
 	}
-	if (vifs_http_get_buf(l->http, path, &page, &len, 0) < 0) {
+	if (vifs_http_get_buf(l->http, path, &page, &len, VIFS_LISTING_MAX) <
+	    0) {
 		if (progress_stopped())
 			goto done;
 		tool_liberror();
@@ -839,7 +841,8 @@ do_rmdir(struct legacy *l, const char *text)
 		rc = fail("Error: Cannot delete '%s'.", text);
 		goto done;
 	}
-	if (vifs_http_get_buf(l->http, path, &page, &len, 0) < 0) {
+	if (vifs_http_get_buf(l->http, path, &page, &len, VIFS_LISTING_MAX) <
+	    0) {
 		if (progress_stopped())
 			goto done;
 		tool_liberror();

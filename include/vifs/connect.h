@@ -207,6 +207,23 @@ struct vifs_connect_hooks {
 VIFS_EXTERN int vifs_connect_prompt_tty(void *payload, char **out,
     const char *prompt, int echo);
 
+/*
+ * Wipes the value of every --password in ARGV (ARGC elements, options
+ * matched as vifs_connect_parse_option() does), so that none shows in the
+ * process list, not only the one that won.  Call it once the password in
+ * use has been copied.
+ */
+VIFS_EXTERN void vifs_connect_wipe_passwords(int argc, char **argv);
+
+/*
+ * Hardens the calling process for holding passwords and session cookies:
+ * no core dump (RLIMIT_CORE 0) and not dumpable (PR_SET_DUMPABLE 0 where
+ * the system has it, which also keeps other processes of the same user
+ * from attaching to it or reading its memory).  Returns VIFS_EIO when the
+ * limit cannot be set.
+ */
+VIFS_EXTERN int vifs_connect_protect_process(void);
+
 /* Wipes and frees a secret (a password); NULL is allowed. */
 VIFS_EXTERN void vifs_connect_secret_free(char *s);
 

@@ -59,11 +59,18 @@ struct vifs_listing_entry {
 };
 
 /*
+ * The largest listing page read (32 MiB, some 150 000 entries of ESXi's
+ * pages): the HTML parser needs many times a page's size in memory, so a
+ * host cannot make a listing cost gigabytes.
+ */
+#define VIFS_LISTING_MAX ((size_t)32 << 20)
+
+/*
  * Parses LEN bytes of the HTML page BUF into a new listing *out (free
  * with vifs_listing_free()).  Any input parses (the HTML parser recovers
  * from errors; a page without links gives an empty listing); fails only
- * with VIFS_ENOMEM, or VIFS_ETOOBIG for more than INT_MAX bytes.  The
- * parser reads nothing from the network or disk.
+ * with VIFS_ENOMEM, or VIFS_ETOOBIG for more than VIFS_LISTING_MAX bytes.
+ * The parser reads nothing from the network or disk.
  */
 VIFS_EXTERN int vifs_listing_parse(vifs_listing **out, const char *buf,
     size_t len);

@@ -27,6 +27,8 @@ matching rule wins. Actions:
     redirect URL  GET: answer 302 with Location URL, before any check of
                   the credentials (a host that sends its clients away)
     bigerror MB   GET: answer 500 with an error body of MB megabytes
+    biglisting MB GET of any path: answer 200 with MB megabytes of an
+                  HTML directory listing (one link a line)
 
 A POST to /sdk holding CurrentTime is answered as a VIM API host would
 when its Cookie header carries vmware_soap_session=$FAULTSIM_SESSION (a
@@ -224,6 +226,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.log(302, action)
         if not self.authorized():
             return self.simple(401, "authentication required")
+        if action == "biglisting":
+            return self.big_listing(int(fault[1][0]))
         path = self.file_path()
         if path is None or not os.path.isfile(path):
             return self.simple(404, "not found")
@@ -272,6 +276,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
         self.close_connection = True
         self.log(500, "bigerror %d" % sent)
+
+    def big_listing(self, mb):
+        """A 200 listing of MB megabytes, sent until the client hangs
+        up."""
+        total = mb << 20
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(total))
+        self.end_headers()
+        chunk = b"".join(b'<a href="f%07d.vmdk">f%07d.vmdk</a>\n' % (i, i)
+                         for i in range(20000))
+        sent = 0
+        try:
+            while sent < total:
+                n = min(len(chunk), total - sent)
+                self.wfile.write(chunk[:n])
+                sent += n
+        except OSError:
+            pass
+        self.close_connection = True
+        self.log(200, "biglisting %d" % sent)
 
     def do_POST(self):
         """VIM API: CurrentTime only, the check of a resumed session."""

@@ -354,6 +354,19 @@ test_base(void **state)
 		assert_null(out);
 		assert_non_null(strstr(vifs_error_last(), "invalid server"));
 	}
+	/* A password in the URL is never repeated by the message. */
+	static const char *secret[] = {
+		"https://root:Secr3tPW@esx01/sdk",
+		"https://root:Secr3tPW@a@esx01/sdk",
+		"http://root:Secr3tPW@/sdk",
+	};
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+		assert_int_equal(vifs_remotepath_base(&out, secret[i]),
+		    VIFS_EINVAL);
+		assert_null(strstr(vifs_error_last(), "Secr3t"));
+		assert_null(strstr(vifs_error_last(), "cr3tPW"));
+		assert_non_null(strstr(vifs_error_last(), "--username"));
+	}
 }
 
 static void
