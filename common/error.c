@@ -101,3 +101,44 @@ vifs_error_set(int err, const char *fmt, ...)
 	va_end(ap);
 	return err;
 }
+
+/* Writes "A: B" into the last message, cut to fit. */
+static void
+join(const char *a, const char *b)
+{
+	size_t cap = sizeof(last_error.msg) - 1, n = 0;
+	const char *parts[3] = { a, ": ", b };
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t len = strlen(parts[i]);
+
+		if (len > cap - n)
+			len = cap - n;
+		memcpy(last_error.msg + n, parts[i], len);
+		n += len;
+	}
+	last_error.msg[n] = '\0';
+}
+
+int
+vifs_error_wrap(int err, const char *fmt, ...)
+{
+	char prefix[sizeof(last_error.msg)], prev[sizeof(last_error.msg)];
+	va_list ap;
+
+	/* The last message is copied before anything is written over it;
+	 * an argument of FMT may point into it too. */
+	memcpy(prev, last_error.msg, sizeof(prev));
+	prefix[0] = '\0';
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(prefix, sizeof(prefix), fmt, ap);
+		va_end(ap);
+	}
+	last_error.code = err;
+	if (*prefix == '\0')
+		memcpy(last_error.msg, prev, sizeof(prev));
+	else
+		join(prefix, *prev != '\0' ? prev : vifs_strerror(err));
+	return err;
+}

@@ -45,6 +45,7 @@ struct vifs_fleet_host {
 	char *password;
 	char *thumbprint;
 	char *reason; /* failed or skipped */
+	vifs_http *borrowed; /* the caller's handle (vifs_fleet_add_http) */
 	void *data;
 	struct slot *slot; /* while running */
 	size_t index;
@@ -58,6 +59,7 @@ struct vifs_fleet_host {
 struct slot {
 	vifs_fleet_host *host;
 	vifs_http *http;
+	int own_http; /* HTTP is the slot's, freed with it */
 	int busy; /* a host holds the slot */
 	int pending; /* a request is set up or in progress */
 	int in_multi; /* its handle is in the multi handle */
@@ -72,6 +74,8 @@ struct slot {
 	char *local_path; /* get_file: the target */
 	char *put_data; /* put_buf: a copy */
 	unsigned attempt, attempts;
+	unsigned get_retries; /* of the fleet, or of a borrowed handle */
+	long retry_base_ms;
 	long backoff_ms;
 	int64_t wake_ms; /* parked for a retry until then; 0: not */
 	int64_t deadline_ms; /* 0: none */
@@ -234,6 +238,23 @@ vifs_fleet_add(vifs_fleet *f, const struct vifs_fleet_target *t)
 	h->fleet = f;
 	h->index = f->n;
 	f->hosts[f->n++] = h;
+	return VIFS_OK;
+}
+
+int
+vifs_fleet_add_http(vifs_fleet *f, const char *name, vifs_http *http)
+{
+	struct vifs_fleet_target t;
+	int error;
+
+	if (http == NULL)
+		return vifs_error_set(VIFS_EINVAL, "fleet: no handle to add");
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.base_url = "";
+	if ((error = vifs_fleet_add(f, &t)) < 0)
+		return error;
+	f->hosts[f->n - 1]->borrowed = http;
 	return VIFS_OK;
 }
 
@@ -421,7 +442,8 @@ finish(vifs_fleet *f, struct slot *s, enum vifs_fleet_state state, int error)
 	vifs_buf_free(&s->body);
 	vifs_buf_free(&s->tmp);
 	s->body_ready = 0;
-	vifs_http_free(s->http);
+	if (s->own_http)
+		vifs_http_free(s->http);
 	s->http = NULL;
 	s->busy = 0;
 	s->host = NULL;
@@ -568,10 +590,17 @@ start_host(vifs_fleet *f, struct slot *s, vifs_fleet_host *h)
 	if (f->o.host_timeout_ms > 0)
 		s->deadline_ms = now_ms() + f->o.host_timeout_ms;
 	vifs_error_clear();
-	if ((error = http_new(&s->http, &o, f->kh)) < 0) {
+	if (h->borrowed != NULL) {
+		s->http = h->borrowed;
+		http_retries(s->http, &s->get_retries, &s->retry_base_ms);
+	} else if ((error = http_new(&s->http, &o, f->kh)) < 0) {
 		set_reason(h, "%s", vifs_error_last());
 		finish(f, s, VIFS_FLEET_FAILED, error);
 		return;
+	} else {
+		s->own_http = 1;
+		s->get_retries = f->o.get_retries;
+		s->retry_base_ms = f->o.retry_base_ms;
 	}
 	after_callback(f, s, f->o.start(h, f->o.payload), 0, NULL);
 }
@@ -598,10 +627,8 @@ request_begin(vifs_fleet_host *h, enum method m, const char *url_path)
 	s->src.fd = -1;
 	s->method = m;
 	s->attempt = 0;
-	s->attempts = (m == M_GET || m == M_HEAD) ?
-	    h->fleet->o.get_retries + 1 :
-	    1;
-	s->backoff_ms = h->fleet->o.retry_base_ms;
+	s->attempts = (m == M_GET || m == M_HEAD) ? s->get_retries + 1 : 1;
+	s->backoff_ms = s->retry_base_ms;
 	s->first[0] = '\0';
 	if ((s->url_path = vifs_strdup(url_path)) == NULL)
 		return VIFS_ENOMEM;

@@ -278,6 +278,13 @@ vifs_http_free(vifs_http *h)
 	free(h);
 }
 
+void
+http_retries(const vifs_http *h, unsigned *retries, long *base_ms)
+{
+	*retries = h->get_retries;
+	*base_ms = h->retry_base_ms;
+}
+
 CURL *
 http_curl(vifs_http *h)
 {

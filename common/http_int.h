@@ -56,6 +56,9 @@ int http_new(vifs_http **out, const struct vifs_http_opts *o,
 /* The easy handle of H. */
 CURL *http_curl(vifs_http *h);
 
+/* The GET retries and first back-off H was made with. */
+void http_retries(const vifs_http *h, unsigned *retries, long *base_ms);
+
 /*
  * Resets H's handle and sets it up for M on URL_PATH with SINK and SRC
  * (SRC for PUT and POST only).  *headers gets the header list the request

@@ -43,4 +43,8 @@ void vifs_buf_free(struct vifs_buf *b);
 char *vifs_strdup(const char *s);
 char *vifs_strndup(const char *s, size_t n);
 
+/* 1 when NAME can be one component of a path: not empty, "." or "..",
+ * no '/' or control character (backup.c). */
+int vifs_path_component_ok(const char *name);
+
 #endif

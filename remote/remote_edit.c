@@ -1,8 +1,9 @@
 /*
- * remote_edit.c - `vifs conf` and `vifs passthru` on a host's
- * /host/esx.conf: fetch, edit a copy, lint of the edit, diff, then the
- * library's backup, conflict check, PUT and verify, with a report of the
- * state the host's file is in whatever fails (docs/internals/remoteedit.md).
+ * remote_edit.c - `vifs conf` and `vifs passthru` on one host's
+ * /host/esx.conf: the connection, and the messages of the library's edit
+ * (<vifs/remoteedit.h>, run as a fleet of one): the lint of the edit, the
+ * diff of a dry run, the backup's path, and the state the host's file is
+ * in whatever fails (docs/internals/remoteedit.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,10 @@ struct session {
 	const char *what; /* "esx.conf" */
 	const char *host;
 	int fetch_failed; /* connected, but the file could not be read */
+	const struct tool_doc_opts *opts;
+	tool_edit_fn edit;
+	void *arg;
+	int edit_rc; /* the exit status of a failed EDIT */
 };
 
 static void
@@ -46,10 +51,12 @@ session_close(struct session *s)
 
 /* Prints the backup path as soon as it exists, before the upload. */
 static void
-on_step(void *payload, enum vifs_remoteedit_step done,
-    const struct vifs_remoteedit_result *res)
+on_step(void *payload, vifs_remoteedit *re, enum vifs_remoteedit_step done)
 {
 	struct session *s = payload;
+	const struct vifs_remoteedit_result *res = vifs_remoteedit_result(re);
+
+	s->host = vifs_remoteedit_host(re);
 
 	if (done == VIFS_STEP_BACKUP && res->backup != NULL &&
 	    res->conflict_backup == NULL)
@@ -86,15 +93,15 @@ fetch_published(struct session *s, vifs_pci_topology **out)
 	return rc;
 }
 
-/* Connects to the host of OPTS and fetches its esx.conf. */
+/* Connects to the host of OPTS. */
 static int
-session_open(struct session *s, const struct tool_doc_opts *opts)
+session_connect(struct session *s, const struct tool_doc_opts *opts)
 {
-	struct vifs_remoteedit_opts ro;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->what = "esx.conf";
+	s->opts = opts;
 	rc = conn_resolve(&s->conn, &opts->conn, CONN_CREDENTIALS);
 	if (rc == CONN_NO_CREDENTIALS) {
 		tool_errorf("no user and password for %s: give --username and "
@@ -107,11 +114,31 @@ session_open(struct session *s, const struct tool_doc_opts *opts)
 		return TOOL_FAILED;
 	if (conn_open(&s->http, &s->conn, NULL, NULL) != CONN_OK)
 		return TOOL_FAILED;
-	memset(&ro, 0, sizeof(ro));
-	ro.backup_dir = opts->backup_dir;
-	ro.flags = opts->force ? VIFS_REMOTEEDIT_FORCE : 0;
-	ro.step = on_step;
-	ro.step_payload = s;
+	return TOOL_OK;
+}
+
+/* The options of the library's edit for OPTS, with this file's hooks. */
+static void
+session_edit_opts(struct vifs_remoteedit_opts *ro, struct session *s)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->backup_dir = s->opts->backup_dir;
+	ro->flags = (s->opts->force ? VIFS_REMOTEEDIT_FORCE : 0) |
+	    (s->opts->dry_run ? VIFS_REMOTEEDIT_DRY_RUN : 0);
+	ro->step = on_step;
+	ro->payload = s;
+}
+
+/* Connects to the host of OPTS and fetches its esx.conf. */
+static int
+session_open(struct session *s, const struct tool_doc_opts *opts)
+{
+	struct vifs_remoteedit_opts ro;
+	int rc;
+
+	if ((rc = session_connect(s, opts)) != TOOL_OK)
+		return rc;
+	session_edit_opts(&ro, s);
 	if (vifs_remoteedit_fetch(&s->re, s->http, &ro) < 0) {
 		s->fetch_failed = 1;
 		return tool_liberror();
@@ -345,14 +372,65 @@ persist(struct session *s, const struct tool_doc_opts *opts)
 		tool_warnf("%s on %s is %s", s->what, s->host, line);
 }
 
-/* Runs the commit and reports it; VERB says what succeeded ("updated"). */
+/* The family's edit of the host's file. */
 static int
-commit(struct session *s, const char *data, size_t len, const char *verb)
+on_edit(void *payload, vifs_remoteedit *re, vifs_esxconf *doc)
+{
+	struct session *s = payload;
+
+	s->host = vifs_remoteedit_host(re);
+	if (s->opts->published != NULL && *s->opts->published == NULL &&
+	    (s->edit_rc = fetch_published(s, s->opts->published)) != TOOL_OK)
+		return VIFS_EREFUSED;
+	s->edit_rc = s->edit(doc, s->arg);
+	return s->edit_rc == TOOL_OK ? VIFS_OK : VIFS_EREFUSED;
+}
+
+static void
+on_check(void *payload, vifs_remoteedit *re, const vifs_editcheck *c)
+{
+	struct session *s = payload;
+
+	tool_report_check(c, vifs_remoteedit_name(re), s->opts->force);
+}
+
+/*
+ * Runs the library's edit of RO on the host of S's options and reports
+ * it; VERB says what succeeded ("updated").
+ */
+static int
+run(struct session *s, struct vifs_remoteedit_opts *ro, const char *verb)
 {
 	const struct vifs_remoteedit_result *r;
-	int err = vifs_remoteedit_commit(s->re, data, len);
+	const char *in, *out;
+	size_t in_len, out_len;
+	int err;
 
+	if (vifs_remoteedit_new(&s->re, ro) < 0)
+		return tool_liberror();
+	err = vifs_remoteedit_run(s->re, s->http);
 	r = vifs_remoteedit_result(s->re);
+	s->host = vifs_remoteedit_host(s->re);
+	if (err < 0 &&
+	    (r->failed == VIFS_STEP_NONE || r->failed == VIFS_STEP_FETCH)) {
+		s->fetch_failed = 1;
+		tool_liberror();
+		report_fetch_failure(s);
+		return TOOL_FAILED;
+	}
+	if (err < 0 && r->failed == VIFS_STEP_EDIT) {
+		/* The edit or the lint of it said why; other causes are
+		 * told here. */
+		if (r->message != NULL)
+			tool_errorf("%s", r->message);
+		return s->edit_rc != TOOL_OK ? s->edit_rc : TOOL_FAILED;
+	}
+	if (s->opts->dry_run && err == 0) {
+		in = vifs_remoteedit_data(s->re, &in_len);
+		out = vifs_remoteedit_sent(s->re, &out_len);
+		return print_diff(vifs_remoteedit_name(s->re), in, in_len, out,
+		    out_len);
+	}
 	if (err < 0) {
 		report_failure(s, r);
 		return TOOL_FAILED;
@@ -374,46 +452,23 @@ commit(struct session *s, const char *data, size_t len, const char *verb)
 int
 remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 {
+	struct vifs_remoteedit_opts ro;
 	struct session s;
-	vifs_esxconf *before = NULL, *after = NULL;
-	vifs_editcheck *check = NULL;
-	char *out = NULL;
-	const char *in, *name;
-	size_t in_len, out_len;
 	int rc;
 
 	if (fleet_edit_active())
 		return fleet_edit(opts, edit, arg);
-	if ((rc = session_open(&s, opts)) != TOOL_OK) {
-		report_fetch_failure(&s);
-		goto done;
+	if ((rc = session_connect(&s, opts)) == TOOL_OK) {
+		s.edit = edit;
+		s.arg = arg;
+		session_edit_opts(&ro, &s);
+		ro.edit = on_edit;
+		ro.check = on_check;
+		rc = run(&s, &ro, "updated");
+		if (rc == TOOL_OK && !opts->dry_run &&
+		    !vifs_remoteedit_result(s.re)->nochange)
+			persist(&s, opts);
 	}
-	name = vifs_remoteedit_name(s.re);
-	in = vifs_remoteedit_data(s.re, &in_len);
-	if ((rc = session_doc(&before, &s)) != TOOL_OK ||
-	    (rc = session_doc(&after, &s)) != TOOL_OK)
-		goto done;
-	if ((rc = edit(after, arg)) != TOOL_OK)
-		goto done;
-	if (vifs_esxconf_serialize(&out, &out_len, after) < 0 ||
-	    vifs_remoteedit_check(&check, before, after) < 0) {
-		rc = tool_liberror();
-		goto done;
-	}
-	if ((rc = tool_report_check(check, name, opts->force)) != TOOL_OK)
-		goto done;
-	if (opts->dry_run) {
-		rc = print_diff(name, in, in_len, out, out_len);
-		goto done;
-	}
-	rc = commit(&s, out, out_len, "updated");
-	if (rc == TOOL_OK && !vifs_remoteedit_result(s.re)->nochange)
-		persist(&s, opts);
-done:
-	free(out);
-	vifs_editcheck_free(check);
-	vifs_esxconf_free(before);
-	vifs_esxconf_free(after);
 	session_close(&s);
 	return rc;
 }
@@ -421,12 +476,12 @@ done:
 int
 remote_restore(const struct tool_doc_opts *opts, const char *backup)
 {
+	struct vifs_remoteedit_opts ro;
 	struct session s;
 	vifs_esxconf *doc = NULL;
 	vifs_lint *lint = NULL;
 	char *data = NULL;
-	const char *in;
-	size_t len, in_len;
+	size_t len;
 	int rc;
 
 	if (fleet_edit_active())
@@ -455,18 +510,14 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 		tool_warnf("%s has %zu lint errors (vifs conf lint --file %s "
 		           "shows them)",
 		    backup, vifs_lint_errors(lint), backup);
-	if ((rc = session_open(&s, opts)) != TOOL_OK) {
-		report_fetch_failure(&s);
+	if ((rc = session_connect(&s, opts)) != TOOL_OK)
 		goto done;
-	}
-	in = vifs_remoteedit_data(s.re, &in_len);
-	if (opts->dry_run) {
-		rc = print_diff(vifs_remoteedit_name(s.re), in, in_len, data,
-		    len);
-		goto done;
-	}
-	rc = commit(&s, data, len, "restored");
-	if (rc == TOOL_OK && !vifs_remoteedit_result(s.re)->nochange)
+	session_edit_opts(&ro, &s);
+	ro.data = data;
+	ro.len = len;
+	rc = run(&s, &ro, "restored");
+	if (rc == TOOL_OK && !opts->dry_run &&
+	    !vifs_remoteedit_result(s.re)->nochange)
 		persist(&s, opts);
 done:
 	free(data);

@@ -60,4 +60,15 @@ VIFS_EXTERN void vifs_error_clear(void);
  */
 VIFS_EXTERN int vifs_error_set(int err, const char *fmt, ...) VIFS_PRINTF(2, 3);
 
+/*
+ * Records ERR with the message "PREFIX: LAST", PREFIX made from FMT and
+ * LAST the message of the last failure of this thread (its description
+ * when there is none), and returns ERR: context added to a failure
+ * (`return vifs_error_wrap(e, "%s:%zu", file, line);`).  Unlike passing
+ * vifs_error_last() to vifs_error_set(), nothing is read from the buffer
+ * being written.
+ */
+VIFS_EXTERN int vifs_error_wrap(int err, const char *fmt, ...)
+    VIFS_PRINTF(2, 3);
+
 #endif

@@ -26,6 +26,11 @@
 
 typedef struct vifs_esxconf vifs_esxconf;
 
+/* Where ESXi's file service serves esx.conf, and the largest esx.conf a
+ * transfer accepts. */
+#define VIFS_ESXCONF_PATH "/host/esx.conf"
+#define VIFS_ESXCONF_MAX ((size_t)64 << 20)
+
 /* The kind of one line. */
 enum vifs_esxconf_line_kind {
 	VIFS_ESXCONF_ENTRY = 0, /* key = value */

@@ -138,6 +138,16 @@ VIFS_EXTERN int vifs_fleet_add(vifs_fleet *f,
     const struct vifs_fleet_target *t);
 
 /*
+ * Adds a host that runs its job on HTTP, the caller's handle (borrowed: it
+ * must outlive the run and is not freed), with its URL, credentials,
+ * trust, session, retries and trace, as libcurl's easy interface runs on
+ * a multi handle of its own.  A fleet of one made so is how a command for
+ * one host runs the same job as a fleet.  Not during vifs_fleet_run().
+ */
+VIFS_EXTERN int vifs_fleet_add_http(vifs_fleet *f, const char *name,
+    vifs_http *http);
+
+/*
  * Replaces the credentials of the hosts added without their own (copied;
  * NULL for none).  Not during vifs_fleet_run().
  */

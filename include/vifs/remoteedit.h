@@ -1,29 +1,38 @@
 /*
  * vifs/remoteedit.h - an edit of a file on a host (esx.conf) that cannot
- * lose data: fetch, backup, conflict check, upload, verify, and a report
- * of the state the host's file is in whatever happened.
+ * lose data, as one step machine that a fleet runs for each host: fetch,
+ * edit a copy and lint the edit, backup, conflict check, upload, verify,
+ * and a report of the state the host's file is in whatever happened.
  *
  * The steps, in order (docs/internals/remoteedit.md):
- *   vifs_remoteedit_fetch()   GET the file; keep its bytes and SHA-256
- *   (the caller lints and edits a copy, e.g. with vifs_remoteedit_check()
- *   and the esxconf and passthru functions)
- *   vifs_remoteedit_commit()  save the original to a backup file (0600,
- *                             directories 0700), GET again and compare
- *                             SHA-256 (conflict), PUT the new bytes, GET
- *                             them back and compare byte for byte
- * Nothing is printed.  The result of a commit says how far it went, what
- * state the host's file is in (see enum vifs_remote_state), where the
- * backup is and the SHA-256 of every version seen, so that a caller
- * running many hosts can report each one.  One handle is one host and one
- * file; it is not shared between threads.
+ *   FETCH     GET the file; keep its bytes and SHA-256
+ *   EDIT      the new bytes: the caller's edit of a parsed copy (EDIT
+ *             hook) and the lint of the edit (refused when it touches a
+ *             line with an error, unless VIFS_REMOTEEDIT_FORCE), or bytes
+ *             given (a backup to restore, or the newest backup of the
+ *             host's backup directory); no change or a dry run ends here
+ *   BACKUP    save the original to a backup file (0600, directories 0700)
+ *   CONFLICT  GET again and compare SHA-256
+ *   PUT       upload; after a failure, GET once more to tell the state
+ *   VERIFY    GET and compare byte for byte
+ * Each step either issues one request on the host's handle and judges
+ * its end, or works locally; nothing blocks and nothing is printed.  A
+ * fleet (vifs/fleet.h) advances each host's edit from its START and STEP
+ * callbacks with vifs_remoteedit_start() and vifs_remoteedit_step(); one
+ * host is a fleet of one (vifs_remoteedit_run()).  The result says how
+ * far it went, what state the host's file is in (enum vifs_remote_state),
+ * where the backup is and the SHA-256 of every version seen.  One handle
+ * is one host and one file; it is not shared between threads.
  */
 #ifndef VIFS_REMOTEEDIT_H
 #define VIFS_REMOTEEDIT_H
 
 #include <stddef.h>
 
+#include <vifs/backup.h>
 #include <vifs/common.h>
 #include <vifs/esxconf.h>
+#include <vifs/fleet.h>
 #include <vifs/http.h>
 
 /* Hex SHA-256 (64 lower-case digits) plus NUL. */
@@ -43,86 +52,152 @@ enum vifs_remote_state {
 	VIFS_REMOTE_UNKNOWN,
 };
 
-/* The step of a commit that failed. */
+/* The steps of an edit; a failure names the one that failed. */
 enum vifs_remoteedit_step {
-	VIFS_STEP_NONE = 0, /* none: the commit succeeded */
+	VIFS_STEP_NONE = 0, /* none: the edit succeeded */
 	VIFS_STEP_FETCH,
 	VIFS_STEP_BACKUP,
 	VIFS_STEP_CONFLICT, /* the second read failed or found a change */
 	VIFS_STEP_PUT,
 	VIFS_STEP_VERIFY,
+	VIFS_STEP_EDIT, /* the new bytes: the edit, its lint, a restore */
 };
 
 enum vifs_remoteedit_flags {
 	/*
 	 * Upload even when the file changed on the host since it was
 	 * fetched.  The copy found at the second read is then saved to a
-	 * backup of its own first, so it is not lost either.
+	 * backup of its own first, so it is not lost either.  Also
+	 * overrides the refusals of the EDIT step (lint, empty restore).
 	 */
 	VIFS_REMOTEEDIT_FORCE = 1 << 0,
+	/* Stop after the EDIT step: nothing is saved or sent. */
+	VIFS_REMOTEEDIT_DRY_RUN = 1 << 1,
 };
 
 struct vifs_remoteedit_result;
+typedef struct vifs_remoteedit vifs_remoteedit;
+typedef struct vifs_editcheck vifs_editcheck;
 
 /*
- * Called by a commit after each step that succeeded (BACKUP, once more
- * for the backup of a conflicting copy, CONFLICT, PUT, VERIFY) with the
- * result so far, e.g. to show the backup's path before the upload starts.
+ * Called after each step that succeeded (BACKUP, once more for the backup
+ * of a conflicting copy, CONFLICT, PUT, VERIFY), e.g. to show the
+ * backup's path before the upload starts; vifs_remoteedit_result() has
+ * the result so far.
  */
-typedef void (*vifs_remoteedit_step_fn)(void *payload,
-    enum vifs_remoteedit_step done, const struct vifs_remoteedit_result *res);
+typedef void (*vifs_remoteedit_step_fn)(void *payload, vifs_remoteedit *re,
+    enum vifs_remoteedit_step done);
+
+/*
+ * The caller's edit of DOC, a parsed copy of the file fetched (named
+ * "HOST:URL_PATH").  Returns 0, or a negative code when the edit cannot
+ * be made (the caller has said why): the edit then fails at the EDIT
+ * step and nothing is sent.
+ */
+typedef int (*vifs_remoteedit_edit_fn)(void *payload, vifs_remoteedit *re,
+    vifs_esxconf *doc);
+
+/* Called with the lint of the edit before it is judged (to show it). */
+typedef void (*vifs_remoteedit_check_fn)(void *payload, vifs_remoteedit *re,
+    const vifs_editcheck *check);
 
 struct vifs_remoteedit_opts {
-	const char *url_path; /* NULL: "/host/esx.conf" */
+	const char *url_path; /* NULL: VIFS_ESXCONF_PATH */
 	/*
 	 * Name of the host in messages and in the default backup
-	 * directory; NULL: vifs_http_hostport() without ":443".  It must
-	 * not contain '/' or be "." or "..".
+	 * directory; NULL: the name of the fleet host.  It must not
+	 * contain '/' or be "." or "..".
 	 */
 	const char *host;
 	/* Directory of the backups; NULL: the default of
 	 * vifs_remoteedit_backup_dir(). */
 	const char *backup_dir;
 	unsigned flags; /* enum vifs_remoteedit_flags */
-	size_t max_size; /* largest file accepted; 0: 64 MiB */
+	size_t max_size; /* largest file accepted; 0: VIFS_ESXCONF_MAX */
 	/* Time used in backup names, seconds since the epoch; 0: now. */
 	long long now;
+	/*
+	 * Where the new bytes come from (the EDIT step), one of:
+	 *   EDIT       an edit of the parsed file, linted;
+	 *   DATA/LEN   these bytes (copied; a backup to restore);
+	 *   RESTORE    "latest", or the start of a backup's time
+	 *              (YYYYmmddTHHMMSSZ...): the newest such backup in
+	 *              the backup directory.
+	 * None: the edit stops after FETCH; vifs_remoteedit_commit() gives
+	 * the bytes later.
+	 */
+	vifs_remoteedit_edit_fn edit;
+	const void *data;
+	size_t len;
+	const char *restore;
+	vifs_remoteedit_check_fn check; /* NULL: none */
 	vifs_remoteedit_step_fn step; /* NULL: none */
-	void *step_payload;
+	void *payload; /* given to EDIT, CHECK and STEP */
 };
 
 /*
- * The outcome of a commit.  Strings borrow from the handle and live until
+ * The outcome of an edit.  Strings borrow from the handle and live until
  * it is freed.  SHA-256 strings are "" for a version that was not read.
  */
 struct vifs_remoteedit_result {
 	enum vifs_remote_state state;
 	enum vifs_remoteedit_step failed; /* VIFS_STEP_NONE on success */
 	int error; /* 0, or the negative vifs_error of the failure */
-	const char *message; /* the failure's message, or NULL */
+	/* The failure's message, naming "HOST:URL_PATH" (NULL when the
+	 * EDIT hook or CHECK have said why already). */
+	const char *message;
+	/* The failure in one line with the state of the host's file and
+	 * where the original is, without the host's name: what a fleet
+	 * shows for the host.  NULL on success. */
+	const char *summary;
 	/* The upload failed but reading back found the file as sent. */
 	int put_error_but_updated;
 	int nochange; /* the new bytes equal the original: nothing done */
+	int dry_run; /* stopped after EDIT (VIFS_REMOTEEDIT_DRY_RUN) */
 	/* The file had changed on the host between the two reads. */
 	int conflict;
 	const char *backup; /* backup of the original, or NULL */
 	/* With VIFS_REMOTEEDIT_FORCE over a conflict: backup of the copy
 	 * found at the second read, or NULL. */
 	const char *conflict_backup;
+	const char *restored; /* RESTORE: the backup picked, or NULL */
+	size_t len_sent, len_final;
 	char sha256_original[VIFS_SHA256_HEX]; /* as fetched */
 	char sha256_current[VIFS_SHA256_HEX]; /* at the conflict check */
 	char sha256_sent[VIFS_SHA256_HEX];
 	char sha256_final[VIFS_SHA256_HEX]; /* read back after the PUT */
 };
 
-typedef struct vifs_remoteedit vifs_remoteedit;
+/*
+ * Makes the edit of OPTS (copied) in *out, at its first step; free with
+ * vifs_remoteedit_free().  VIFS_EINVAL for a bad host name.
+ */
+VIFS_EXTERN int vifs_remoteedit_new(vifs_remoteedit **out,
+    const struct vifs_remoteedit_opts *opts);
 
 /*
- * GETs the file of OPTS (copied) from H into a new handle *out (free with
- * vifs_remoteedit_free()).  H is borrowed and must outlive the handle.
- * Fails with the error of the transfer (VIFS_ENET, VIFS_ETIMEOUT,
- * VIFS_EAUTH, ...), VIFS_ETOOBIG, or VIFS_EINVAL for a bad host name; the
- * message then names the host.  *out is NULL on failure.
+ * Drive RE on the fleet host H: call vifs_remoteedit_start() from the
+ * fleet's START and vifs_remoteedit_step() from its STEP, and return what
+ * they return.  The edit issues its requests on H; when it returns
+ * without a request pending it is over (vifs_remoteedit_result()).
+ */
+VIFS_EXTERN int vifs_remoteedit_start(vifs_remoteedit *re, vifs_fleet_host *h);
+VIFS_EXTERN int vifs_remoteedit_step(vifs_remoteedit *re, vifs_fleet_host *h,
+    int error);
+
+/*
+ * Runs RE on HTTP (borrowed), a fleet of one, until it is over or pauses
+ * after FETCH.  Returns 0 or the negative error of the step that failed.
+ */
+VIFS_EXTERN int vifs_remoteedit_run(vifs_remoteedit *re, vifs_http *http);
+
+/*
+ * GETs the file of OPTS (copied; its EDIT, DATA and RESTORE are ignored)
+ * from H into a new handle *out: vifs_remoteedit_new() and
+ * vifs_remoteedit_run() up to the end of FETCH.  H is borrowed and must
+ * outlive the handle.  Fails with the error of the transfer (VIFS_ENET,
+ * VIFS_ETIMEOUT, VIFS_EAUTH, ...), VIFS_ETOOBIG, or VIFS_EINVAL for a bad
+ * host name.  *out is NULL on failure.
  */
 VIFS_EXTERN int vifs_remoteedit_fetch(vifs_remoteedit **out, vifs_http *h,
     const struct vifs_remoteedit_opts *opts);
@@ -130,6 +205,14 @@ VIFS_EXTERN int vifs_remoteedit_fetch(vifs_remoteedit **out, vifs_http *h,
 /* The bytes fetched (NUL-terminated, *len without it); borrowed. */
 VIFS_EXTERN const char *vifs_remoteedit_data(const vifs_remoteedit *re,
     size_t *len);
+
+/* The new bytes once the EDIT step made them, else NULL; borrowed. */
+VIFS_EXTERN const char *vifs_remoteedit_sent(const vifs_remoteedit *re,
+    size_t *len);
+
+/* The lint of the edit once the EDIT step made it, else NULL. */
+VIFS_EXTERN const vifs_editcheck *vifs_remoteedit_editcheck(
+    const vifs_remoteedit *re);
 
 /* The host name used in messages and backups; borrowed. */
 VIFS_EXTERN const char *vifs_remoteedit_host(const vifs_remoteedit *re);
@@ -141,46 +224,22 @@ VIFS_EXTERN const char *vifs_remoteedit_name(const vifs_remoteedit *re);
 VIFS_EXTERN const char *vifs_remoteedit_sha256(const vifs_remoteedit *re);
 
 /*
- * Replaces the host's file with LEN bytes of DATA: backup, conflict check,
- * PUT, verify (see the top of this file).  On failure after the PUT was
- * attempted, the file is read once more to tell the state.  Returns 0 when
- * the host holds DATA, verified (or DATA equals the original: nochange),
- * else the negative error of the step that failed; in both cases the
- * result (vifs_remoteedit_result()) tells the state and what was saved.
- * A handle is committed at most once (VIFS_EINVAL after that).
+ * Replaces the host's file of an edit fetched with vifs_remoteedit_fetch()
+ * with LEN bytes of DATA: the rest of the steps, on the same handle.
+ * Returns 0 when the host holds DATA, verified (or DATA equals the
+ * original: nochange), else the negative error of the step that failed;
+ * in both cases the result tells the state and what was saved.  A handle
+ * is committed at most once (VIFS_EINVAL after that).
  */
 VIFS_EXTERN int vifs_remoteedit_commit(vifs_remoteedit *re, const void *data,
     size_t len);
 
-/* The outcome of the commit (state UNCHANGED and nothing done before
- * one); borrowed from RE. */
+/* The outcome so far; borrowed from RE. */
 VIFS_EXTERN const struct vifs_remoteedit_result *vifs_remoteedit_result(
     const vifs_remoteedit *re);
 
 /* Frees RE; NULL is allowed.  Never touches the backups. */
 VIFS_EXTERN void vifs_remoteedit_free(vifs_remoteedit *re);
-
-/*
- * The default backup directory of HOST into a new string *out (caller
- * frees): $XDG_STATE_HOME/vifs/backups/HOST when XDG_STATE_HOME is an
- * absolute path, else $HOME/.local/state/vifs/backups/HOST.  VIFS_EINVAL
- * for a HOST that cannot be a directory name, VIFS_ENOTFOUND when neither
- * variable is set.
- */
-VIFS_EXTERN int vifs_remoteedit_backup_dir(char **out, const char *host);
-
-/*
- * Saves LEN bytes of DATA to a new file in DIR named after NOW (seconds
- * since the epoch, UTC) and BASENAME: "YYYYmmddTHHMMSSZ-BASENAME", or
- * "YYYYmmddTHHMMSSZ.N-BASENAME" (N = 1, 2, ...) when that name is taken;
- * an existing file is never replaced.  Missing directories are created
- * with mode 0700, the file with mode 0600; it is synced and read back
- * before the call returns.  The path goes to a new string *out (caller
- * frees).  On failure nothing is left behind and VIFS_EIO names the path
- * and the reason.
- */
-VIFS_EXTERN int vifs_remoteedit_backup(char **out, const char *dir,
-    const char *basename, long long now, const void *data, size_t len);
 
 /* Hex SHA-256 of LEN bytes of DATA into HEX (OpenSSL EVP). */
 VIFS_EXTERN int vifs_sha256_hex(char hex[VIFS_SHA256_HEX], const void *data,
@@ -209,8 +268,6 @@ struct vifs_editcheck_item {
 	const char *message;
 	enum vifs_edit_touch touched;
 };
-
-typedef struct vifs_editcheck vifs_editcheck;
 
 /*
  * Lints BEFORE (the document as fetched, unedited) and classifies every
