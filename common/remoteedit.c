@@ -26,6 +26,8 @@
 #include <vifs/file.h>
 #include <vifs/fleet.h>
 #include <vifs/http.h>
+#include <vifs/inventory.h>
+#include <vifs/publish.h>
 #include <vifs/remoteedit.h>
 
 #include "internal.h"
@@ -40,6 +42,7 @@ struct vifs_remoteedit {
 	char *name; /* "HOST:URL_PATH" */
 	char *backup_dir; /* NULL: the default */
 	char *restore;
+	char *inventory_path;
 	size_t max;
 	vifs_http *http; /* of vifs_remoteedit_run(), borrowed */
 
@@ -58,6 +61,8 @@ struct vifs_remoteedit {
 	char *cur; /* the copy found at the conflict check, when forced */
 	size_t cur_len;
 	vifs_editcheck *check;
+	vifs_pci_topology *topo; /* of the published inventory */
+	long long conf_mtime; /* Last-Modified of the file fetched */
 	int put_error;
 	char put_why[1024];
 
@@ -115,6 +120,8 @@ vifs_remoteedit_step_name(enum vifs_remoteedit_step s)
 		return "fetch";
 	case VIFS_STEP_EDIT:
 		return "edit";
+	case VIFS_STEP_INVENTORY:
+		return "inventory";
 	case VIFS_STEP_BACKUP:
 		return "backup";
 	case VIFS_STEP_CONFLICT:
@@ -219,6 +226,54 @@ fetch_end(vifs_remoteedit *re, vifs_fleet_host *h, int error)
 	return fail(re, VIFS_STEP_FETCH, error, cause,
 	    "%s; %s is unchanged: nothing was uploaded", cause,
 	    url_basename(re->url_path));
+}
+
+/* --- INVENTORY ------------------------------------------------------------ */
+
+/* The inventory the host publishes, for the safety checks of the edit. */
+static int
+inventory_begin(vifs_remoteedit *re, vifs_fleet_host *h)
+{
+	int error;
+
+	if (re->inventory_path == NULL)
+		return VIFS_OK;
+	/* Judged against the esx.conf just read. */
+	re->conf_mtime = vifs_fleet_host_last_modified(h);
+	error = vifs_fleet_get_buf(h, re->inventory_path, VIFS_PUBLISH_MAX);
+	return error < 0 ? error : STEP_WAIT;
+}
+
+static int
+inventory_end(vifs_remoteedit *re, vifs_fleet_host *h, int error)
+{
+	struct vifs_published pub;
+	char *body = NULL;
+	size_t len = 0;
+
+	/* A failed read is judged (missing), not a failure of the edit. */
+	if (error == 0 && (error = take(h, &body, &len)) < 0)
+		goto failed;
+	error = vifs_published_judge(&pub, body, len, error, re->conf_mtime);
+	free(body);
+	if (error < 0)
+		goto failed;
+	if (re->o.inventory != NULL)
+		re->o.inventory(re->o.payload, re, &pub);
+	if (pub.state == VIFS_PUBLISHED_USED)
+		error = vifs_inventory_topology(&re->topo, pub.inv);
+	vifs_published_clear(&pub);
+	if (error == 0)
+		return VIFS_OK;
+failed : {
+	char cause[1024];
+
+	snprintf(cause, sizeof(cause), "%s", vifs_error_last());
+	return fail(re, VIFS_STEP_INVENTORY, error, cause,
+	    "%s; %s is "
+	    "unchanged: nothing was uploaded",
+	    cause, url_basename(re->url_path));
+}
 }
 
 /* --- EDIT ------------------------------------------------------------------ */
@@ -571,6 +626,7 @@ struct step {
 
 static const struct step steps[] = {
 	{ VIFS_STEP_FETCH, fetch_begin, fetch_end },
+	{ VIFS_STEP_INVENTORY, inventory_begin, inventory_end },
 	{ VIFS_STEP_EDIT, edit_begin, NULL },
 	{ VIFS_STEP_BACKUP, backup_begin, NULL },
 	{ VIFS_STEP_CONFLICT, conflict_begin, conflict_end },
@@ -743,13 +799,16 @@ vifs_remoteedit_new(vifs_remoteedit **out,
 		re->o = *opts;
 	re->o.data = NULL;
 	re->o.url_path = re->o.host = re->o.backup_dir = re->o.restore = NULL;
+	re->o.inventory_path = NULL;
 	if ((error = dup_opt(&re->url_path,
 	         opts && opts->url_path ? opts->url_path : VIFS_ESXCONF_PATH)) <
 	        0 ||
 	    (error = dup_opt(&re->host, opts ? opts->host : NULL)) < 0 ||
 	    (error = dup_opt(&re->backup_dir, opts ? opts->backup_dir : NULL)) <
 	        0 ||
-	    (error = dup_opt(&re->restore, opts ? opts->restore : NULL)) < 0)
+	    (error = dup_opt(&re->restore, opts ? opts->restore : NULL)) < 0 ||
+	    (error = dup_opt(&re->inventory_path,
+	         opts ? opts->inventory_path : NULL)) < 0)
 		goto done;
 	re->max = opts && opts->max_size ? opts->max_size : VIFS_ESXCONF_MAX;
 	if (re->host != NULL) {
@@ -857,6 +916,21 @@ vifs_remoteedit_editcheck(const vifs_remoteedit *re)
 	return re->check;
 }
 
+const vifs_pci_topology *
+vifs_remoteedit_topology(const vifs_remoteedit *re)
+{
+	return re->topo;
+}
+
+vifs_pci_topology *
+vifs_remoteedit_take_topology(vifs_remoteedit *re)
+{
+	vifs_pci_topology *t = re->topo;
+
+	re->topo = NULL;
+	return t;
+}
+
 const char *
 vifs_remoteedit_host(const vifs_remoteedit *re)
 {
@@ -891,6 +965,8 @@ vifs_remoteedit_free(vifs_remoteedit *re)
 	free(re->name);
 	free(re->backup_dir);
 	free(re->restore);
+	free(re->inventory_path);
+	vifs_pci_topology_free(re->topo);
 	free(re->data);
 	free(re->sent);
 	free(re->cur);

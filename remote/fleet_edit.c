@@ -21,6 +21,8 @@
 #include <vifs/file.h>
 #include <vifs/fleet.h>
 #include <vifs/hostlist.h>
+#include <vifs/inventory.h>
+#include <vifs/publish.h>
 #include <vifs/remoteedit.h>
 
 #include "fleet_cli.h"
@@ -47,6 +49,7 @@ struct edit_job {
 	void *arg;
 	const char *which; /* restore: "latest" or a time prefix */
 	const char *verb; /* "updated", "restored" */
+	char *pub_path; /* URL path of the published inventory, or NULL */
 	long long now; /* the time in backup names, the same for all */
 };
 
@@ -86,15 +89,22 @@ static int
 on_edit(void *payload, vifs_remoteedit *re, vifs_esxconf *doc)
 {
 	struct host_edit *he = payload;
+	const struct tool_doc_opts *opts = he->j->opts;
 	const char *progname = tool_progname;
+	vifs_pci_topology *topo = vifs_remoteedit_take_topology(re);
 	char prefix[1100];
 	int rc;
 
-	(void)re;
 	snprintf(prefix, sizeof(prefix), "%s: %s", progname,
 	    vifs_fleet_host_name(he->h));
 	tool_progname = prefix;
+	/* The family's edit sees this host's published inventory only. */
+	if (opts->published != NULL)
+		*opts->published = topo;
 	rc = he->j->edit(doc, he->j->arg);
+	if (opts->published != NULL)
+		*opts->published = NULL;
+	vifs_pci_topology_free(topo);
 	tool_progname = progname;
 	return rc == TOOL_OK ? VIFS_OK : VIFS_EREFUSED;
 }
@@ -116,6 +126,20 @@ on_check(void *payload, vifs_remoteedit *re, const vifs_editcheck *c)
 			    vifs_fleet_host_name(he->h), it->line, it->rule,
 			    it->message);
 	}
+}
+
+/* What the host's published inventory gave; always said. */
+static void
+on_inventory(void *payload, vifs_remoteedit *re,
+    const struct vifs_published *pub)
+{
+	struct host_edit *he = payload;
+
+	(void)re;
+	if (pub->state != VIFS_PUBLISHED_USED)
+		tool_warnf("%s: %s", vifs_fleet_host_name(he->h), pub->message);
+	else
+		tool_notef("%s: %s", vifs_fleet_host_name(he->h), pub->message);
 }
 
 static void
@@ -165,6 +189,8 @@ edit_start(vifs_fleet_host *h, void *payload)
 	ro.now = j->now;
 	ro.edit = j->edit != NULL ? on_edit : NULL;
 	ro.restore = j->which;
+	ro.inventory_path = j->pub_path;
+	ro.inventory = on_inventory;
 	ro.check = on_check;
 	ro.step = on_step;
 	ro.payload = he;
@@ -247,15 +273,20 @@ run(struct edit_job *j)
 	 * kept apart by fleet_edit_main(). */
 	j->fc->conn = j->opts->conn;
 	j->now = (long long)time(NULL);
+	/* Without --inventory, each host's published inventory. */
+	if (j->edit != NULL && j->opts->published != NULL &&
+	    vifs_publish_url_path(&j->pub_path) < 0)
+		return tool_liberror();
 	memset(&job, 0, sizeof(job));
 	job.start = edit_start;
 	job.step = edit_step;
 	job.done = edit_done;
 	job.payload = j;
-	if ((rc = fleet_cli_setup(j->fc, ctx.family, &f, &job)) != TOOL_OK)
-		return rc;
-	rc = fleet_cli_run(j->fc, f);
+	if ((rc = fleet_cli_setup(j->fc, ctx.family, &f, &job)) == TOOL_OK)
+		rc = fleet_cli_run(j->fc, f);
 	vifs_fleet_free(f);
+	free(j->pub_path);
+	j->pub_path = NULL;
 	return rc;
 }
 

@@ -38,12 +38,14 @@ struct session {
 	tool_edit_fn edit;
 	void *arg;
 	int edit_rc; /* the exit status of a failed EDIT */
+	char *pub_path; /* URL path of the inventory the host publishes */
 };
 
 static void
 session_close(struct session *s)
 {
 	vifs_remoteedit_free(s->re);
+	free(s->pub_path);
 	vifs_http_free(s->http);
 	conn_free(&s->conn);
 	memset(s, 0, sizeof(*s));
@@ -68,29 +70,26 @@ on_step(void *payload, vifs_remoteedit *re, enum vifs_remoteedit_step done)
 		    s->host, res->conflict_backup);
 }
 
-/*
- * The inventory the host publishes, judged against the esx.conf just
- * fetched (its Last-Modified); its topology into *OUT when it can be
- * used.  What was found is always said.
- */
-static int
-fetch_published(struct session *s, vifs_pci_topology **out)
+/* What the host's published inventory gave; always said. */
+static void
+on_inventory(void *payload, vifs_remoteedit *re,
+    const struct vifs_published *pub)
 {
-	struct vifs_published pub;
-	long long mtime = vifs_http_last_modified(s->http);
-	int rc = TOOL_OK;
+	struct session *s = payload;
 
-	if (vifs_published_fetch(&pub, s->http, mtime) < 0)
-		return tool_liberror();
-	if (pub.state != VIFS_PUBLISHED_USED) {
-		tool_warnf("%s: %s", s->host, pub.message);
-	} else if (vifs_inventory_topology(out, pub.inv) < 0) {
-		rc = tool_liberror();
-	} else {
-		tool_notef("%s: %s", s->host, pub.message);
-	}
-	vifs_published_clear(&pub);
-	return rc;
+	s->host = vifs_remoteedit_host(re);
+	if (pub->state != VIFS_PUBLISHED_USED)
+		tool_warnf("%s: %s", s->host, pub->message);
+	else
+		tool_notef("%s: %s", s->host, pub->message);
+}
+
+/* The topology of the host's published inventory goes to the family. */
+static void
+take_published(struct session *s)
+{
+	if (s->opts->published != NULL && *s->opts->published == NULL)
+		*s->opts->published = vifs_remoteedit_take_topology(s->re);
 }
 
 /* Connects to the host of OPTS. */
@@ -118,15 +117,23 @@ session_connect(struct session *s, const struct tool_doc_opts *opts)
 }
 
 /* The options of the library's edit for OPTS, with this file's hooks. */
-static void
+static int
 session_edit_opts(struct vifs_remoteedit_opts *ro, struct session *s)
 {
 	memset(ro, 0, sizeof(*ro));
+	/* Without --inventory, the inventory the host publishes. */
+	if (s->opts->published != NULL && *s->opts->published == NULL) {
+		if (vifs_publish_url_path(&s->pub_path) < 0)
+			return tool_liberror();
+		ro->inventory_path = s->pub_path;
+		ro->inventory = on_inventory;
+	}
 	ro->backup_dir = s->opts->backup_dir;
 	ro->flags = (s->opts->force ? VIFS_REMOTEEDIT_FORCE : 0) |
 	    (s->opts->dry_run ? VIFS_REMOTEEDIT_DRY_RUN : 0);
 	ro->step = on_step;
 	ro->payload = s;
+	return TOOL_OK;
 }
 
 /* Connects to the host of OPTS and fetches its esx.conf. */
@@ -138,14 +145,14 @@ session_open(struct session *s, const struct tool_doc_opts *opts)
 
 	if ((rc = session_connect(s, opts)) != TOOL_OK)
 		return rc;
-	session_edit_opts(&ro, s);
+	if ((rc = session_edit_opts(&ro, s)) != TOOL_OK)
+		return rc;
 	if (vifs_remoteedit_fetch(&s->re, s->http, &ro) < 0) {
 		s->fetch_failed = 1;
 		return tool_liberror();
 	}
 	s->host = vifs_remoteedit_host(s->re);
-	if (opts->published != NULL && *opts->published == NULL)
-		return fetch_published(s, opts->published);
+	take_published(s);
 	return TOOL_OK;
 }
 
@@ -379,9 +386,7 @@ on_edit(void *payload, vifs_remoteedit *re, vifs_esxconf *doc)
 	struct session *s = payload;
 
 	s->host = vifs_remoteedit_host(re);
-	if (s->opts->published != NULL && *s->opts->published == NULL &&
-	    (s->edit_rc = fetch_published(s, s->opts->published)) != TOOL_OK)
-		return VIFS_EREFUSED;
+	take_published(s);
 	s->edit_rc = s->edit(doc, s->arg);
 	return s->edit_rc == TOOL_OK ? VIFS_OK : VIFS_EREFUSED;
 }
@@ -461,10 +466,11 @@ remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	if ((rc = session_connect(&s, opts)) == TOOL_OK) {
 		s.edit = edit;
 		s.arg = arg;
-		session_edit_opts(&ro, &s);
-		ro.edit = on_edit;
-		ro.check = on_check;
-		rc = run(&s, &ro, "updated");
+		if ((rc = session_edit_opts(&ro, &s)) == TOOL_OK) {
+			ro.edit = on_edit;
+			ro.check = on_check;
+			rc = run(&s, &ro, "updated");
+		}
 		if (rc == TOOL_OK && !opts->dry_run &&
 		    !vifs_remoteedit_result(s.re)->nochange)
 			persist(&s, opts);
@@ -512,7 +518,8 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 		    backup, vifs_lint_errors(lint), backup);
 	if ((rc = session_connect(&s, opts)) != TOOL_OK)
 		goto done;
-	session_edit_opts(&ro, &s);
+	if ((rc = session_edit_opts(&ro, &s)) != TOOL_OK)
+		goto done;
 	ro.data = data;
 	ro.len = len;
 	rc = run(&s, &ro, "restored");

@@ -6,6 +6,9 @@
  *
  * The steps, in order (docs/internals/remoteedit.md):
  *   FETCH     GET the file; keep its bytes and SHA-256
+ *   INVENTORY when asked, GET the inventory the host publishes and judge
+ *             it against the file's Last-Modified (vifs/publish.h); its
+ *             topology is then the EDIT hook's to use
  *   EDIT      the new bytes: the caller's edit of a parsed copy (EDIT
  *             hook) and the lint of the edit (refused when it touches a
  *             line with an error, unless VIFS_REMOTEEDIT_FORCE), or bytes
@@ -34,6 +37,8 @@
 #include <vifs/esxconf.h>
 #include <vifs/fleet.h>
 #include <vifs/http.h>
+#include <vifs/inventory.h>
+#include <vifs/publish.h>
 
 /* Hex SHA-256 (64 lower-case digits) plus NUL. */
 #define VIFS_SHA256_HEX 65
@@ -61,6 +66,7 @@ enum vifs_remoteedit_step {
 	VIFS_STEP_PUT,
 	VIFS_STEP_VERIFY,
 	VIFS_STEP_EDIT, /* the new bytes: the edit, its lint, a restore */
+	VIFS_STEP_INVENTORY, /* the inventory the host publishes */
 };
 
 enum vifs_remoteedit_flags {
@@ -101,6 +107,14 @@ typedef int (*vifs_remoteedit_edit_fn)(void *payload, vifs_remoteedit *re,
 typedef void (*vifs_remoteedit_check_fn)(void *payload, vifs_remoteedit *re,
     const vifs_editcheck *check);
 
+/*
+ * Called with what the INVENTORY step found (used, missing, stale, bad:
+ * PUB->state and PUB->message), to say so; a topology it can use is then
+ * vifs_remoteedit_topology()'s.
+ */
+typedef void (*vifs_remoteedit_inventory_fn)(void *payload, vifs_remoteedit *re,
+    const struct vifs_published *pub);
+
 struct vifs_remoteedit_opts {
 	const char *url_path; /* NULL: VIFS_ESXCONF_PATH */
 	/*
@@ -130,6 +144,12 @@ struct vifs_remoteedit_opts {
 	const void *data;
 	size_t len;
 	const char *restore;
+	/*
+	 * URL path of the inventory the host publishes
+	 * (vifs_publish_url_path()); NULL: no INVENTORY step.
+	 */
+	const char *inventory_path;
+	vifs_remoteedit_inventory_fn inventory; /* NULL: none */
 	vifs_remoteedit_check_fn check; /* NULL: none */
 	vifs_remoteedit_step_fn step; /* NULL: none */
 	void *payload; /* given to EDIT, CHECK and STEP */
@@ -213,6 +233,16 @@ VIFS_EXTERN const char *vifs_remoteedit_sent(const vifs_remoteedit *re,
 /* The lint of the edit once the EDIT step made it, else NULL. */
 VIFS_EXTERN const vifs_editcheck *vifs_remoteedit_editcheck(
     const vifs_remoteedit *re);
+
+/*
+ * The topology of the inventory the host publishes, when the INVENTORY
+ * step found one it can use, else NULL: borrowed, or taken (the caller
+ * frees it, and the handle no longer has it).
+ */
+VIFS_EXTERN const vifs_pci_topology *vifs_remoteedit_topology(
+    const vifs_remoteedit *re);
+VIFS_EXTERN vifs_pci_topology *vifs_remoteedit_take_topology(
+    vifs_remoteedit *re);
 
 /* The host name used in messages and backups; borrowed. */
 VIFS_EXTERN const char *vifs_remoteedit_host(const vifs_remoteedit *re);
