@@ -107,8 +107,7 @@ static int
 check_key(const vifs_baseline *b, size_t line, const char *key)
 {
 	if (!vifs_esxconf_key_valid(key))
-		return vifs_error_set(VIFS_EPARSE, "%s:%zu: %s", b->name, line,
-		    vifs_error_last());
+		return vifs_error_wrap(VIFS_EPARSE, "%s:%zu", b->name, line);
 	return VIFS_OK;
 }
 
@@ -1208,10 +1207,15 @@ vifs_audit_report_failed(char ***out, size_t *count, const char *path)
 	if ((error = vifs_file_read(&buf, &len, path)) < 0)
 		return error;
 	error = vifs_audit_report_failed_parse(out, count, buf, len);
+	/* "audit report:LINE: ..." names the file instead; the rest is
+	 * copied before the message is written over. */
 	if (error < 0 && vifs_error_last_code() == error &&
-	    strncmp(vifs_error_last(), "audit report", 12) == 0)
-		error = vifs_error_set(error, "%s%s", path,
-		    vifs_error_last() + 12);
+	    strncmp(vifs_error_last(), "audit report", 12) == 0) {
+		char rest[1024];
+
+		snprintf(rest, sizeof(rest), "%s", vifs_error_last() + 12);
+		error = vifs_error_set(error, "%s%s", path, rest);
+	}
 	free(buf);
 	return error;
 }

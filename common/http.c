@@ -185,8 +185,8 @@ pin_from_known_hosts(vifs_http *h, const char *path, const vifs_known_hosts *kh)
 	if (tp == NULL)
 		goto done;
 	if ((error = vifs_thumbprint_parse(&h->pin, tp)) < 0) {
-		error = vifs_error_set(error, "%s: the entry for %s: %s", path,
-		    h->hostport, vifs_error_last());
+		error = vifs_error_wrap(error, "%s: the entry for %s", path,
+		    h->hostport);
 		goto done;
 	}
 	h->pinned = 1;

@@ -721,9 +721,8 @@ vifs_image_rebuild(char **out, size_t *out_len, const vifs_image *img,
 	}
 	if ((error = vifs_image_parse(&check, img->name, cur.data, cur.len)) <
 	    0) {
-		error = vifs_error_set(VIFS_ERROR,
-		    "the rebuilt image does not read back: %s",
-		    vifs_error_last());
+		error = vifs_error_wrap(VIFS_ERROR,
+		    "the rebuilt image does not read back");
 		goto done;
 	}
 	if ((error = verify(img, check, esxconf, len)) < 0)

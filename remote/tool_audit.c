@@ -258,8 +258,7 @@ audit_host(struct audit_job *j, vifs_fleet_host *h, struct host_result *hr,
 	if (invpath != NULL &&
 	    ((error = vifs_inventory_open(&inv, invpath)) < 0 ||
 	        (error = vifs_inventory_topology(&topo, inv)) < 0)) {
-		error = vifs_error_set(error, "inventory %s: %s", invpath,
-		    vifs_error_last());
+		error = vifs_error_wrap(error, "inventory %s", invpath);
 		goto done;
 	}
 	if (published_inv != NULL &&
