@@ -88,6 +88,7 @@ vifs_error_clear(void)
 int
 vifs_error_set(int err, const char *fmt, ...)
 {
+	char msg[sizeof(last_error.msg)];
 	va_list ap;
 
 	last_error.code = err;
@@ -96,9 +97,12 @@ vifs_error_set(int err, const char *fmt, ...)
 		    vifs_strerror(err));
 		return err;
 	}
+	/* Through a copy: the arguments may be the last message itself
+	 * (a message that adds context to vifs_error_last()). */
 	va_start(ap, fmt);
-	vsnprintf(last_error.msg, sizeof(last_error.msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_error.msg, msg, sizeof(msg));
 	return err;
 }
 
