@@ -1,8 +1,8 @@
 /*
  * audit.c - baselines, the audit of one esx.conf (lint, passthru devices,
- * drift), and the XML report of a fleet: written with libxml2's text
- * writer host by host to a temporary file, read back with its streaming
- * reader.
+ * drift), and the report of a fleet: written host by host to a temporary
+ * file, as XML with libxml2's text writer (read back with its streaming
+ * reader) or as JSON (audit_json.c), and as metrics (audit_metrics.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -22,6 +22,7 @@
 #include <vifs/passthru.h>
 #include <vifs/pciaddr.h>
 
+#include "audit_int.h"
 #include "internal.h"
 #include "utf8.h"
 #include "xmlquiet.h"
@@ -636,6 +637,8 @@ struct vifs_audit_report {
 	struct vifs_buf text; /* scratch for safe text */
 	size_t counts[4]; /* hosts of each status */
 	int closed;
+	int json; /* the document is JSON, not XML */
+	audit_metrics *metrics; /* NULL: no metrics file */
 };
 
 /*
@@ -740,69 +743,132 @@ vifs_audit_report_free(vifs_audit_report *r)
 		unlink(r->tmp.data);
 	vifs_buf_free(&r->tmp);
 	vifs_buf_free(&r->text);
+	audit_metrics_free(r->metrics);
 	free(r->path);
 	free(r);
 }
 
-int
-vifs_audit_report_open(vifs_audit_report **out, const char *path,
-    const char *baseline)
+/* Writes LEN bytes of S to the report's temporary file. */
+static int
+put_raw(vifs_audit_report *r, const char *s, size_t len)
 {
-	vifs_audit_report *r = NULL;
+	while (len > 0) {
+		ssize_t n = write(r->fd, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return vifs_error_set(VIFS_EIO, "%s: %s", r->tmp.data,
+			    strerror(errno));
+		s += n;
+		len -= (size_t)n;
+	}
+	return VIFS_OK;
+}
+
+static int
+xml_open(vifs_audit_report *r, const char *baseline)
+{
 	xmlOutputBufferPtr ob;
 	struct vifs_xml_quiet q;
 	char now[32];
 	int error;
 
-	*out = NULL;
-	if (path == NULL || *path == '\0')
-		return vifs_error_set(VIFS_EINVAL, "audit report: no path");
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	r->fd = -1;
-	if ((r->path = vifs_strdup(path)) == NULL) {
-		error = VIFS_ENOMEM;
-		goto fail;
-	}
-	if ((error = vifs_buf_printf(&r->tmp, "%s.vifs-part-XXXXXX", path)) < 0)
-		goto fail;
-	if ((r->fd = mkstemp(r->tmp.data)) < 0) {
-		error = vifs_error_set(VIFS_EIO,
-		    "%s: cannot create a temporary file beside it: %s", path,
-		    strerror(errno));
-		vifs_buf_free(&r->tmp);
-		goto fail;
-	}
 	vifs_xml_quiet_begin(&q);
 	ob = xmlOutputBufferCreateFd(r->fd, NULL);
 	if (ob != NULL && (r->w = xmlNewTextWriter(ob)) == NULL)
 		xmlOutputBufferClose(ob);
 	vifs_xml_quiet_end(&q);
-	if (r->w == NULL) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto fail;
-	}
+	if (r->w == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
 	utc_now(now);
 	if (xmlTextWriterSetIndent(r->w, 1) < 0 ||
 	    xmlTextWriterSetIndentString(r->w, XC("  ")) < 0 ||
 	    xmlTextWriterStartDocument(r->w, NULL, "UTF-8", NULL) < 0 ||
 	    xmlTextWriterStartElement(r->w, XC("audit")) < 0 ||
 	    xmlTextWriterWriteAttribute(r->w, XC("version"), XC("1")) < 0 ||
-	    xmlTextWriterWriteAttribute(r->w, XC("started"), XC(now)) < 0) {
-		error = w_fail();
-		goto fail;
-	}
+	    xmlTextWriterWriteAttribute(r->w, XC("started"), XC(now)) < 0)
+		return w_fail();
 	if (baseline != NULL && (error = attr_s(r, "baseline", baseline)) < 0)
+		return error;
+	if (xmlTextWriterFlush(r->w) < 0)
+		return w_fail();
+	return VIFS_OK;
+}
+
+static int
+json_open(vifs_audit_report *r, const char *baseline)
+{
+	char now[32], *text = NULL;
+	int error;
+
+	utc_now(now);
+	if ((error = audit_json_start(&text, now, baseline)) == 0)
+		error = put_raw(r, text, strlen(text));
+	free(text);
+	return error;
+}
+
+int
+vifs_audit_report_start(vifs_audit_report **out,
+    const struct vifs_audit_report_opts *o)
+{
+	vifs_audit_report *r = NULL;
+	int error;
+
+	*out = NULL;
+	if (o == NULL || (o->path == NULL && o->metrics == NULL) ||
+	    (o->path != NULL && *o->path == '\0') ||
+	    (o->metrics != NULL && *o->metrics == '\0'))
+		return vifs_error_set(VIFS_EINVAL, "audit report: no path");
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	r->fd = -1;
+	r->json = o->format == VIFS_AUDIT_FORMAT_JSON;
+	if (o->metrics != NULL &&
+	    (error = audit_metrics_open(&r->metrics, o->metrics)) < 0)
 		goto fail;
-	if (xmlTextWriterFlush(r->w) < 0) {
-		error = w_fail();
+	if (o->path == NULL) {
+		*out = r;
+		return VIFS_OK;
+	}
+	if ((r->path = vifs_strdup(o->path)) == NULL) {
+		error = VIFS_ENOMEM;
 		goto fail;
 	}
+	if ((error = vifs_buf_printf(&r->tmp, "%s.vifs-part-XXXXXX", o->path)) <
+	    0)
+		goto fail;
+	if ((r->fd = mkstemp(r->tmp.data)) < 0) {
+		error = vifs_error_set(VIFS_EIO,
+		    "%s: cannot create a temporary file beside it: %s", o->path,
+		    strerror(errno));
+		vifs_buf_free(&r->tmp);
+		goto fail;
+	}
+	if ((error = r->json ? json_open(r, o->baseline) :
+	                       xml_open(r, o->baseline)) < 0)
+		goto fail;
 	*out = r;
 	return VIFS_OK;
 fail:
 	vifs_audit_report_free(r);
 	return error;
+}
+
+int
+vifs_audit_report_open(vifs_audit_report **out, const char *path,
+    const char *baseline)
+{
+	struct vifs_audit_report_opts o;
+
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return vifs_error_set(VIFS_EINVAL, "audit report: no path");
+	memset(&o, 0, sizeof(o));
+	o.path = path;
+	o.baseline = baseline;
+	return vifs_audit_report_start(out, &o);
 }
 
 static const char *
@@ -953,6 +1019,13 @@ write_drift(vifs_audit_report *r, const vifs_audit *a)
 	return xmlTextWriterEndElement(r->w) < 0 ? w_fail() : VIFS_OK;
 }
 
+static int json_host(vifs_audit_report *r, const char *name,
+    enum vifs_audit_status status, const vifs_audit *audit,
+    const char *inventory, int error_code, const char *reason);
+static int xml_host(vifs_audit_report *r, const char *name,
+    enum vifs_audit_status status, const vifs_audit *audit,
+    const char *inventory, int error_code, const char *reason);
+
 int
 vifs_audit_report_host(vifs_audit_report *r, const char *name,
     enum vifs_audit_status status, const vifs_audit *audit,
@@ -965,6 +1038,54 @@ vifs_audit_report_host(vifs_audit_report *r, const char *name,
 	    ((status == VIFS_AUDIT_OK || status == VIFS_AUDIT_DRIFT) &&
 	        audit == NULL))
 		return vifs_error_set(VIFS_EINVAL, "audit report: bad host");
+	if (reason == NULL || *reason == '\0')
+		reason = vifs_strerror(error_code);
+	if (r->fd >= 0 &&
+	    (error = r->json ? json_host(r, name, status, audit, inventory,
+	                           error_code, reason) :
+	                       xml_host(r, name, status, audit, inventory,
+	                           error_code, reason)) < 0)
+		return error;
+	if (r->metrics != NULL &&
+	    (error = audit_metrics_host(r->metrics, name, status, audit,
+	         error_code, (long long)time(NULL))) < 0)
+		return error;
+	r->counts[status]++;
+	return VIFS_OK;
+}
+
+static int
+json_host(vifs_audit_report *r, const char *name, enum vifs_audit_status status,
+    const vifs_audit *audit, const char *inventory, int error_code,
+    const char *reason)
+{
+	json_t *h = NULL;
+	char *text;
+	size_t hosts = r->counts[0] + r->counts[1] + r->counts[2] +
+	    r->counts[3];
+	int error;
+
+	if ((error = audit_json_host(&h, name, status, audit, inventory,
+	         error_code_name(error_code), reason)) < 0)
+		return error;
+	text = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(h);
+	if (text == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	if ((error = put_raw(r, hosts ? ",\n    " : "\n    ", hosts ? 6 : 5)) ==
+	    0)
+		error = put_raw(r, text, strlen(text));
+	free(text);
+	return error;
+}
+
+static int
+xml_host(vifs_audit_report *r, const char *name, enum vifs_audit_status status,
+    const vifs_audit *audit, const char *inventory, int error_code,
+    const char *reason)
+{
+	int error;
+
 	if (xmlTextWriterStartElement(r->w, XC("host")) < 0)
 		return w_fail();
 	if ((error = attr_s(r, "name", name)) < 0 ||
@@ -978,8 +1099,6 @@ vifs_audit_report_host(vifs_audit_report *r, const char *name,
 		if ((error = attr_s(r, "code", error_code_name(error_code))) <
 		    0)
 			return error;
-		if (reason == NULL || *reason == '\0')
-			reason = vifs_strerror(error_code);
 		if ((text = safe(r, reason, strlen(reason))) == NULL)
 			return VIFS_ENOMEM;
 		if (xmlTextWriterWriteString(r->w, XC(text)) < 0 ||
@@ -996,22 +1115,17 @@ vifs_audit_report_host(vifs_audit_report *r, const char *name,
 	}
 	if (xmlTextWriterEndElement(r->w) < 0 || xmlTextWriterFlush(r->w) < 0)
 		return w_fail();
-	r->counts[status]++;
 	return VIFS_OK;
 }
 
-int
-vifs_audit_report_close(vifs_audit_report *r, double seconds)
+static int
+xml_close(vifs_audit_report *r, double seconds, const char *now)
 {
-	char now[32];
 	size_t hosts = 0;
 	int error;
 
-	if (r == NULL || r->closed || r->w == NULL)
-		return vifs_error_set(VIFS_EINVAL, "audit report: not open");
 	for (size_t i = 0; i < 4; i++)
 		hosts += r->counts[i];
-	utc_now(now);
 	if (xmlTextWriterStartElement(r->w, XC("summary")) < 0)
 		return w_fail();
 	if ((error = attr_n(r, "hosts", hosts)) < 0 ||
@@ -1028,16 +1142,49 @@ vifs_audit_report_close(vifs_audit_report *r, double seconds)
 		return w_fail();
 	xmlFreeTextWriter(r->w);
 	r->w = NULL;
-	if (fsync(r->fd) != 0 || close(r->fd) != 0) {
+	return VIFS_OK;
+}
+
+static int
+json_close(vifs_audit_report *r, double seconds, const char *now)
+{
+	char *text = NULL;
+	int error;
+
+	if ((error = audit_json_end(&text, r->counts, seconds, now)) == 0)
+		error = put_raw(r, text, strlen(text));
+	free(text);
+	return error;
+}
+
+int
+vifs_audit_report_close(vifs_audit_report *r, double seconds)
+{
+	char now[32];
+	int error;
+
+	if (r == NULL || r->closed || (r->fd < 0 && r->metrics == NULL))
+		return vifs_error_set(VIFS_EINVAL, "audit report: not open");
+	utc_now(now);
+	if (r->fd >= 0) {
+		if ((error = r->json ? json_close(r, seconds, now) :
+		                       xml_close(r, seconds, now)) < 0)
+			return error;
+		if (fsync(r->fd) != 0 || close(r->fd) != 0) {
+			r->fd = -1;
+			return vifs_error_set(VIFS_EIO, "%s: %s", r->tmp.data,
+			    strerror(errno));
+		}
 		r->fd = -1;
-		return vifs_error_set(VIFS_EIO, "%s: %s", r->tmp.data,
-		    strerror(errno));
+		if (rename(r->tmp.data, r->path) != 0)
+			return vifs_error_set(VIFS_EIO, "%s: %s", r->path,
+			    strerror(errno));
 	}
-	r->fd = -1;
-	if (rename(r->tmp.data, r->path) != 0)
-		return vifs_error_set(VIFS_EIO, "%s: %s", r->path,
-		    strerror(errno));
 	r->closed = 1;
+	if (r->metrics != NULL &&
+	    (error = audit_metrics_write(r->metrics, seconds,
+	         (long long)time(NULL))) < 0)
+		return error;
 	return VIFS_OK;
 }
 
@@ -1133,6 +1280,13 @@ vifs_audit_report_failed_parse(char ***out, size_t *count, const char *buf,
 	*count = 0;
 	if (buf == NULL || len == 0)
 		return vifs_error_set(VIFS_EPARSE, "audit report: empty");
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '{')
+			return audit_json_failed(out, count, buf, len);
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+		    buf[i] != '\r')
+			break;
+	}
 	if (len > INT32_MAX)
 		return vifs_error_set(VIFS_ETOOBIG, "audit report: too big");
 	vifs_xml_quiet_begin(&q);

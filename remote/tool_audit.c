@@ -35,6 +35,7 @@ static const char audit_usage[] =
     "usage: vifs audit [--server HOST]... [--servers FILE] [--baseline "
     "FILE]\n"
     "                  [--inventory-dir DIR] [--report FILE]\n"
+    "                  [--output xml|json] [--metrics FILE]\n"
     "                  [--retry-failed REPORT] [connection options]\n"
     "\n"
     "Fetches /host/esx.conf from every host, lints it, lists the devices\n"
@@ -49,8 +50,13 @@ static const char audit_usage[] =
     "  --inventory-dir DIR    inventories of the hosts (vifs-agent\n"
     "                         inventory): DIR/HOST.xml, for the devices\n"
     "                         given to passthru through a bridge\n"
-    "  --report FILE          write the XML report of the fleet\n"
-    "                         (docs/schemas/audit.xsd)\n"
+    "  --report FILE          write the report of the fleet, XML\n"
+    "                         (docs/schemas/audit.xsd) or JSON\n"
+    "                         (audit.schema.json)\n"
+    "  --output xml|json      the format of the report (default xml)\n"
+    "  --metrics FILE         write Prometheus metrics of the run (for\n"
+    "                         node_exporter's textfile collector),\n"
+    "                         replaced atomically\n"
     "  --retry-failed REPORT  audit only the hosts that failed or were\n"
     "                         skipped in an earlier report\n"
     "  -h, --help             this help\n"
@@ -424,11 +430,13 @@ tool_audit_main(int argc, char **argv)
 	struct audit_job j;
 	struct vifs_fleet_opts job;
 	struct vifs_fleet_stats st;
-	const char *baseline = NULL, *report = NULL, *retry = NULL;
+	const char *baseline = NULL, *retry = NULL;
+	struct vifs_audit_report_opts ro;
 	char **retry_list = NULL, *password = NULL;
 	int rc = TOOL_USAGE, none = 0;
 
 	memset(&j, 0, sizeof(j));
+	memset(&ro, 0, sizeof(ro));
 	for (int i = 1; i < argc;) {
 		const char *a = argv[i];
 		int n;
@@ -449,6 +457,8 @@ tool_audit_main(int argc, char **argv)
 		    (strcmp(a, "--baseline") == 0 ||
 		        strcmp(a, "--inventory-dir") == 0 ||
 		        strcmp(a, "--report") == 0 ||
+		        strcmp(a, "--output") == 0 ||
+		        strcmp(a, "--metrics") == 0 ||
 		        strcmp(a, "--retry-failed") == 0)) {
 			rc = tool_usagef(FAMILY, "%s needs a value", a);
 			goto done;
@@ -458,8 +468,21 @@ tool_audit_main(int argc, char **argv)
 		else if (strcmp(a, "--inventory-dir") == 0)
 			j.inventory_dir = argv[i + 1];
 		else if (strcmp(a, "--report") == 0)
-			report = argv[i + 1];
-		else if (strcmp(a, "--retry-failed") == 0)
+			ro.path = argv[i + 1];
+		else if (strcmp(a, "--metrics") == 0)
+			ro.metrics = argv[i + 1];
+		else if (strcmp(a, "--output") == 0) {
+			if (strcmp(argv[i + 1], "xml") == 0)
+				ro.format = VIFS_AUDIT_FORMAT_XML;
+			else if (strcmp(argv[i + 1], "json") == 0)
+				ro.format = VIFS_AUDIT_FORMAT_JSON;
+			else {
+				rc = tool_usagef(FAMILY,
+				    "--output: '%s' is neither xml nor json",
+				    argv[i + 1]);
+				goto done;
+			}
+		} else if (strcmp(a, "--retry-failed") == 0)
 			retry = argv[i + 1];
 		else {
 			rc = tool_usagef(FAMILY,
@@ -505,8 +528,9 @@ tool_audit_main(int argc, char **argv)
 	job.payload = &j;
 	if ((rc = fleet_cli_setup(&j.fc, FAMILY, &j.fleet, &job)) != TOOL_OK)
 		goto done;
-	if (report != NULL &&
-	    vifs_audit_report_open(&j.report, report, baseline) < 0) {
+	ro.baseline = baseline;
+	if ((ro.path != NULL || ro.metrics != NULL) &&
+	    vifs_audit_report_start(&j.report, &ro) < 0) {
 		rc = tool_liberror();
 		goto done;
 	}

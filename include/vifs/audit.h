@@ -1,5 +1,5 @@
 /*
- * vifs/audit.h - audits of esx.conf against a baseline, and the XML report
+ * vifs/audit.h - audits of esx.conf against a baseline, and the report
  * of a fleet's audit.
  *
  * A baseline is an esx.conf fragment of what every host must have:
@@ -17,11 +17,12 @@
  * host's inventory is known) and its drift from the baseline.  A host is
  * "drift" when it has drift or a lint error, "ok" otherwise.
  *
- * The report (docs/schemas/audit.xsd) is written host by host as results
- * arrive, to a temporary file renamed into place when it is closed, so
- * its memory does not grow with the fleet; vifs_audit_report_failed()
- * reads one back with libxml2's streaming reader for the hosts to try
- * again.
+ * The report (docs/schemas/audit.xsd, or audit.schema.json as JSON) is
+ * written host by host as results arrive, to a temporary file renamed
+ * into place when it is closed, so its memory does not grow with the
+ * fleet; vifs_audit_report_failed() reads one back (XML with libxml2's
+ * streaming reader, JSON with jansson) for the hosts to try again.  The
+ * same report can also give Prometheus metrics of the run.
  */
 #ifndef VIFS_AUDIT_H
 #define VIFS_AUDIT_H
@@ -159,6 +160,30 @@ typedef struct vifs_audit_report vifs_audit_report;
 VIFS_EXTERN int vifs_audit_report_open(vifs_audit_report **out,
     const char *path, const char *baseline);
 
+enum vifs_audit_format {
+	VIFS_AUDIT_FORMAT_XML = 0, /* docs/schemas/audit.xsd */
+	VIFS_AUDIT_FORMAT_JSON, /* docs/schemas/audit.schema.json */
+};
+
+/*
+ * What a run's report goes to: the document at PATH (NULL: none) in
+ * FORMAT, beside it a temporary file until it is closed; and METRICS
+ * (NULL: none), a file of Prometheus metrics in the text exposition
+ * format for node_exporter's textfile collector, written atomically when
+ * the report is closed, carrying each host's last successful audit time
+ * over from the file it replaces.  BASELINE names the baseline file.
+ */
+struct vifs_audit_report_opts {
+	const char *path;
+	enum vifs_audit_format format;
+	const char *metrics;
+	const char *baseline;
+};
+
+/* Starts a report as O says (at least one of PATH and METRICS). */
+VIFS_EXTERN int vifs_audit_report_start(vifs_audit_report **out,
+    const struct vifs_audit_report_opts *o);
+
 /*
  * Appends the element of host NAME.  For OK and DRIFT, AUDIT holds what
  * was found (INVENTORY, the inventory file used, may be NULL); for FAILED
@@ -171,7 +196,8 @@ VIFS_EXTERN int vifs_audit_report_host(vifs_audit_report *r, const char *name,
 
 /*
  * Ends the document with the summary (counted from the hosts written and
- * SECONDS, the wall time of the run), syncs it and renames it over PATH.
+ * SECONDS, the wall time of the run), syncs it and renames it over PATH;
+ * then writes the metrics file.
  */
 VIFS_EXTERN int vifs_audit_report_close(vifs_audit_report *r, double seconds);
 
