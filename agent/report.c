@@ -22,6 +22,7 @@ enum {
 	OPT_UPLOAD,
 	OPT_PUBLISH,
 	OPT_FORMAT,
+	OPT_FROM,
 };
 
 static void
@@ -35,6 +36,10 @@ usage(FILE *f)
 	      "(inventory.schema.json beside the XSDs).\n"
 	      "\n"
 	      "      --format FMT         xml (default) or json\n"
+	      "      --from FILE          read an inventory document (a "
+	      "published one, say)\n"
+	      "                           instead of a source, and write it "
+	      "again\n"
 	      "  -o, --output FILE        write to FILE (replaced atomically) "
 	      "instead of\n"
 	      "                           standard output (- for standard "
@@ -83,6 +88,7 @@ cmd_inventory(int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -95,7 +101,7 @@ cmd_inventory(int argc, char **argv)
 	struct option opts[AGENT_MAX_OPTIONS];
 	struct agent_source src;
 	struct agent_upload up;
-	const char *output = NULL, *upload = NULL;
+	const char *output = NULL, *upload = NULL, *from = NULL;
 	vifs_inventory *inv = NULL;
 	char *xml = NULL, *published = NULL;
 	int publish = 0;
@@ -134,6 +140,9 @@ cmd_inventory(int argc, char **argv)
 			break;
 		case OPT_PUBLISH:
 			publish = 1;
+			break;
+		case OPT_FROM:
+			from = optarg;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "xml") != 0 &&
@@ -187,6 +196,14 @@ cmd_inventory(int argc, char **argv)
 		    up.first_opt);
 		goto done;
 	}
+	if (from != NULL &&
+	    (src.dump != NULL || src.sysfs != NULL || src.esxconf != NULL ||
+	        src.map != NULL || src.nboot > 0 || src.ncoredump > 0)) {
+		status = msg_usage("inventory",
+		    "--from reads a finished inventory: no source or "
+		    "analysis options");
+		goto done;
+	}
 	if (agent_source_check(&src, "inventory") != 0) {
 		status = AGENT_EXIT_USAGE;
 		goto done;
@@ -199,8 +216,12 @@ cmd_inventory(int argc, char **argv)
 	    (status = agent_upload_prepare(&up, upload, "inventory")) != 0)
 		goto done;
 	status = AGENT_EXIT_FAIL;
-	if (agent_load(&inv, &src) < 0)
+	if (from != NULL ? vifs_inventory_open(&inv, from) < 0 :
+	                   agent_load(&inv, &src) < 0) {
+		if (from != NULL)
+			msg_lib();
 		goto done;
+	}
 	if ((json ? vifs_inventory_write_json(&xml, &len, inv) :
 	            vifs_inventory_write(&xml, &len, inv)) < 0 ||
 	    (output != NULL &&

@@ -91,6 +91,13 @@ assert "roles: inventory JSON is valid" \
     $JV "$S/inventory.schema.json" roles-inv.json
 assert "roles: the boot controller is marked" \
     python3 -c 'import json,sys; r=[(d["address"],x["name"],x["learned"]) for d in json.load(open(sys.argv[1]))["devices"] for x in d["roles"]]; assert ("0000:02:00.2","boot-controller","option") in r, r' roles-inv.json
+# --from reads a finished inventory back: the same XML, the same JSON.
+"$AGENT" inventory -q --from "$T/esxconf-inv.xml" >"$T/again.xml"
+assert "--from gives the XML back byte for byte" cmp esxconf-inv.xml again.xml
+"$AGENT" inventory -q --from "$T/esxconf-inv.xml" --format json >"$T/again.json"
+assert "--from --format json gives the same JSON" cmp esxconf-inv.json again.json
+expect_status 2 "$AGENT" inventory --from "$T/esxconf-inv.xml" \
+    --dump "$FIX/seed-sample1.lspci"
 expect_status 2 "$AGENT" inventory --dump "$FIX/seed-sample1.lspci" \
     --format yaml
 finish
