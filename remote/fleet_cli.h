@@ -132,16 +132,16 @@ int tool_cfgbackup_main(int argc, char **argv);
 /*
  * fleet_edit.c: "vifs conf ..." and "vifs passthru ..." across hosts.
  * fleet_edit_main() takes the fleet options out of ARGV (ARGV[0] is
- * FAMILY) and runs FAMILY_MAIN on the rest with fleet_edit_active()
- * true, so that the family's edit of a host's file, remote_edit() and
- * remote_restore(), comes to fleet_edit() and fleet_restore() instead:
- * every host gets the edit (or its own backup back: WHICH is "latest" or
- * the start of a backup's time) with backup, conflict check, PUT and
- * verify.  They return exit statuses.
+ * FAMILY) and runs FAMILY_MAIN on the rest with a fleet context, which
+ * the family keeps in its struct tool_doc_opts, so that its edit of a
+ * host's file, remote_edit() and remote_restore(), comes to fleet_edit()
+ * and fleet_restore() instead: every host gets the edit (or its own
+ * backup back: WHICH is "latest" or the start of a backup's time) with
+ * backup, conflict check, PUT and verify.  They return exit statuses.
  */
-int fleet_edit_main(int (*family_main)(int, char **), const char *family,
-    int argc, char **argv);
-int fleet_edit_active(void);
+struct fleet_edit;
+int fleet_edit_main(int (*family_main)(int, char **, struct fleet_edit *),
+    const char *family, int argc, char **argv);
 int fleet_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
 int fleet_restore(const struct tool_doc_opts *opts, const char *which);
 

@@ -4,8 +4,8 @@
  * per host.
  *
  * The families parse their command line as for one host; with the fleet
- * options stripped and fleet_edit_active() true, their edit of a host's
- * file comes here instead of remote_edit.c.  Each host runs the library's
+ * options stripped and a fleet context in their options, their edit of a
+ * host's file comes here instead of remote_edit.c.  Each host runs the library's
  * edit (<vifs/remoteedit.h>: fetch, edit and its lint, backup, conflict
  * check, PUT, verify) on the fleet engine, with its own backup directory;
  * restores put each host's own newest backup back the same way.
@@ -30,20 +30,15 @@
 #include "progress.h"
 #include "tool.h"
 
-static struct {
-	int active;
+/* The fleet of one command line, handed to the family that runs on it. */
+struct fleet_edit {
 	const char *family;
 	struct fleet_cli fc;
-} ctx;
-
-int
-fleet_edit_active(void)
-{
-	return ctx.active;
-}
+};
 
 struct edit_job {
-	struct fleet_cli *fc; /* the shared fleet state (ctx.fc) */
+	struct fleet_cli *fc; /* the shared fleet state */
+	const char *family;
 	const struct tool_doc_opts *opts;
 	tool_edit_fn edit; /* NULL: a restore */
 	void *arg;
@@ -90,22 +85,17 @@ on_edit(void *payload, vifs_remoteedit *re, vifs_esxconf *doc)
 {
 	struct host_edit *he = payload;
 	const struct tool_doc_opts *opts = he->j->opts;
-	const char *progname = tool_progname;
+	struct tool_msg m = { vifs_fleet_host_name(he->h) };
 	vifs_pci_topology *topo = vifs_remoteedit_take_topology(re);
-	char prefix[1100];
 	int rc;
 
-	snprintf(prefix, sizeof(prefix), "%s: %s", progname,
-	    vifs_fleet_host_name(he->h));
-	tool_progname = prefix;
 	/* The family's edit sees this host's published inventory only. */
 	if (opts->published != NULL)
 		*opts->published = topo;
-	rc = he->j->edit(doc, he->j->arg);
+	rc = he->j->edit(&m, doc, he->j->arg);
 	if (opts->published != NULL)
 		*opts->published = NULL;
 	vifs_pci_topology_free(topo);
-	tool_progname = progname;
 	return rc == TOOL_OK ? VIFS_OK : VIFS_EREFUSED;
 }
 
@@ -282,7 +272,7 @@ run(struct edit_job *j)
 	job.step = edit_step;
 	job.done = edit_done;
 	job.payload = j;
-	if ((rc = fleet_cli_setup(j->fc, ctx.family, &f, &job)) == TOOL_OK)
+	if ((rc = fleet_cli_setup(j->fc, j->family, &f, &job)) == TOOL_OK)
 		rc = fleet_cli_run(j->fc, f);
 	vifs_fleet_free(f);
 	free(j->pub_path);
@@ -296,7 +286,8 @@ fleet_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	struct edit_job j;
 
 	memset(&j, 0, sizeof(j));
-	j.fc = &ctx.fc;
+	j.fc = &opts->fleet->fc;
+	j.family = opts->fleet->family;
 	j.opts = opts;
 	j.edit = edit;
 	j.arg = arg;
@@ -310,14 +301,15 @@ fleet_restore(const struct tool_doc_opts *opts, const char *which)
 	struct edit_job j;
 
 	memset(&j, 0, sizeof(j));
-	j.fc = &ctx.fc;
+	j.fc = &opts->fleet->fc;
+	j.family = opts->fleet->family;
 	j.opts = opts;
 	j.which = which;
 	j.verb = "restored";
 	if (strcmp(which, "latest") != 0 &&
 	    (strlen(which) < 4 ||
 	        strspn(which, "0123456789TZ.") != strlen(which)))
-		return tool_usagef(ctx.family,
+		return tool_usagef(j.family,
 		    "restore across hosts takes 'latest' or the time of the "
 		    "backups (YYYYmmddTHHMMSSZ, or its start), not '%s': each "
 		    "host has its own backups",
@@ -326,14 +318,15 @@ fleet_restore(const struct tool_doc_opts *opts, const char *which)
 }
 
 int
-fleet_edit_main(int (*family_main)(int, char **), const char *family, int argc,
-    char **argv)
+fleet_edit_main(int (*family_main)(int, char **, struct fleet_edit *),
+    const char *family, int argc, char **argv)
 {
+	struct fleet_edit fe;
 	char **rest;
 	int nrest = 1, rc = TOOL_USAGE, dashdash = 0;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.family = family;
+	memset(&fe, 0, sizeof(fe));
+	fe.family = family;
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL) {
 		tool_errorf("out of memory");
 		return TOOL_FAILED;
@@ -345,7 +338,7 @@ fleet_edit_main(int (*family_main)(int, char **), const char *family, int argc,
 		if (strcmp(argv[i], "--") == 0)
 			dashdash = 1;
 		if (!dashdash &&
-		    (n = fleet_cli_fleet_option(&ctx.fc, family, argc - i,
+		    (n = fleet_cli_fleet_option(&fe.fc, family, argc - i,
 		         argv + i)) < 0)
 			goto done;
 		if (n > 0) {
@@ -354,11 +347,9 @@ fleet_edit_main(int (*family_main)(int, char **), const char *family, int argc,
 		}
 		rest[nrest++] = argv[i++];
 	}
-	ctx.active = 1;
-	rc = family_main(nrest, rest);
-	ctx.active = 0;
+	rc = family_main(nrest, rest, &fe);
 done:
-	fleet_cli_free(&ctx.fc);
+	fleet_cli_free(&fe.fc);
 	free(rest);
 	progress_reraise();
 	return rc;

@@ -99,7 +99,7 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 		rc = tool_liberror();
 		goto done;
 	}
-	if ((rc = edit(after, arg)) != TOOL_OK)
+	if ((rc = edit(NULL, after, arg)) != TOOL_OK)
 		goto done;
 	/* The same lint of the edit as on a live host. */
 	if (vifs_esxconf_serialize(&out, &out_len, after) < 0 ||

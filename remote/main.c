@@ -64,9 +64,9 @@ main(int argc, char **argv)
 		return fleet_edit_main(tool_passthru_main, "passthru", argc - 1,
 		    argv + 1);
 	if (strcmp(argv[1], "conf") == 0)
-		return tool_conf_main(argc - 1, argv + 1);
+		return tool_conf_main(argc - 1, argv + 1, NULL);
 	if (strcmp(argv[1], "passthru") == 0)
-		return tool_passthru_main(argc - 1, argv + 1);
+		return tool_passthru_main(argc - 1, argv + 1, NULL);
 	if (strcmp(argv[1], "trust") == 0)
 		return tool_trust_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "credstore") == 0)

@@ -14,12 +14,57 @@ const char *tool_progname = "vifs";
 int tool_quiet;
 
 static void
-vmsg(const char *kind, const char *fmt, va_list ap)
+vmsg(const struct tool_msg *m, const char *kind, const char *fmt, va_list ap)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: %s", tool_progname, kind);
+	if (m != NULL && m->host != NULL)
+		fprintf(stderr, "%s: %s: %s", tool_progname, m->host, kind);
+	else
+		fprintf(stderr, "%s: %s", tool_progname, kind);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+void
+tool_msg_errorf(const struct tool_msg *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(m, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+tool_msg_warnf(const struct tool_msg *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(m, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+tool_msg_notef(const struct tool_msg *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (tool_quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(m, "", fmt, ap);
+	va_end(ap);
+}
+
+int
+tool_msg_liberror(const struct tool_msg *m)
+{
+	const char *msg = vifs_error_last();
+
+	tool_msg_errorf(m, "%s",
+	    *msg ? msg : vifs_strerror(vifs_error_last_code()));
+	return 1;
 }
 
 void
@@ -28,7 +73,7 @@ tool_errorf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	vmsg(NULL, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -38,7 +83,7 @@ tool_warnf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
+	vmsg(NULL, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -50,7 +95,7 @@ tool_notef(const char *fmt, ...)
 	if (tool_quiet)
 		return;
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	vmsg(NULL, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -71,10 +116,7 @@ tool_usagef(const char *family, const char *fmt, ...)
 int
 tool_liberror(void)
 {
-	const char *m = vifs_error_last();
-
-	tool_errorf("%s", *m ? m : vifs_strerror(vifs_error_last_code()));
-	return 1;
+	return tool_msg_liberror(NULL);
 }
 
 int

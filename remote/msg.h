@@ -11,6 +11,15 @@
 
 /* Program name used as prefix ("vifs"). */
 extern const char *tool_progname;
+
+/*
+ * Whom a message is about, passed to the message functions as curl passes
+ * its config to errorf(): NULL or no host for the command itself; across
+ * hosts, the host ("vifs: esx01: ...").
+ */
+struct tool_msg {
+	const char *host;
+};
 /* Non-zero: suppress informational messages (errors still print). */
 extern int tool_quiet;
 
@@ -27,6 +36,15 @@ void tool_notef(const char *fmt, ...) VIFS_PRINTF(1, 2);
 int tool_usagef(const char *family, const char *fmt, ...) VIFS_PRINTF(2, 3);
 /* Prints the last library error as "vifs: MESSAGE"; returns 1. */
 int tool_liberror(void);
+
+/* The same about M's host: "vifs: HOST: MESSAGE" (M NULL: as above). */
+void tool_msg_errorf(const struct tool_msg *m, const char *fmt, ...)
+    VIFS_PRINTF(2, 3);
+void tool_msg_warnf(const struct tool_msg *m, const char *fmt, ...)
+    VIFS_PRINTF(2, 3);
+void tool_msg_notef(const struct tool_msg *m, const char *fmt, ...)
+    VIFS_PRINTF(2, 3);
+int tool_msg_liberror(const struct tool_msg *m);
 /* Writes LEN bytes to stdout; returns 0 or prints an error and returns 1. */
 int tool_write_stdout(const void *data, size_t len);
 

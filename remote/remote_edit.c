@@ -192,7 +192,7 @@ remote_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
 	int rc;
 
 	*out = NULL;
-	if (fleet_edit_active()) {
+	if (opts->fleet != NULL) {
 		tool_errorf("across several hosts, conf and passthru change "
 		            "files (set, unset, enable, disable, restore); "
 		            "get, list and lint read one host (vifs audit "
@@ -387,7 +387,7 @@ on_edit(void *payload, vifs_remoteedit *re, vifs_esxconf *doc)
 
 	s->host = vifs_remoteedit_host(re);
 	take_published(s);
-	s->edit_rc = s->edit(doc, s->arg);
+	s->edit_rc = s->edit(NULL, doc, s->arg);
 	return s->edit_rc == TOOL_OK ? VIFS_OK : VIFS_EREFUSED;
 }
 
@@ -461,7 +461,7 @@ remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	struct session s;
 	int rc;
 
-	if (fleet_edit_active())
+	if (opts->fleet != NULL)
 		return fleet_edit(opts, edit, arg);
 	if ((rc = session_connect(&s, opts)) == TOOL_OK) {
 		s.edit = edit;
@@ -490,7 +490,7 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 	size_t len;
 	int rc;
 
-	if (fleet_edit_active())
+	if (opts->fleet != NULL)
 		return fleet_restore(opts, backup);
 	memset(&s, 0, sizeof(s));
 	if (vifs_file_read(&data, &len, backup) < 0) {

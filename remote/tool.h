@@ -40,6 +40,12 @@ struct tool_doc_opts {
 	int force; /* --force: override refusals and the conflict check */
 	int passthru; /* the edit changes device owners (vifs passthru) */
 	/*
+	 * Across several hosts (the family was run by fleet_edit_main()):
+	 * the fleet's options and hosts; the host's file is then edited on
+	 * every host by fleet_edit.c.  NULL: one host or a file.
+	 */
+	struct fleet_edit *fleet;
+	/*
 	 * Remote only, when not NULL: fetch the inventory the host
 	 * publishes (vifs-agent inventory --publish; <vifs/publish.h>),
 	 * say so, and when it can be used put its topology here (the
@@ -99,10 +105,13 @@ int tool_doc_mode(struct tool_doc_opts *o, const char *family);
 
 /*
  * An edit: called with the loaded document, changes it through the
- * library and returns TOOL_OK, or prints why not and returns
+ * library and returns TOOL_OK, or prints why not (its messages through
+ * M, which names the host when the edit runs across hosts) and returns
  * TOOL_FAILED.
  */
-typedef int (*tool_edit_fn)(vifs_esxconf *doc, void *arg);
+struct tool_msg;
+typedef int (
+    *tool_edit_fn)(const struct tool_msg *m, vifs_esxconf *doc, void *arg);
 
 /*
  * Loads the document named by OPTS, applies EDIT, then either prints the
@@ -166,8 +175,9 @@ int tool_persist(struct vifs_http *h, const char *user, const char *password,
 int tool_parse_output(enum tool_output *out, const char *arg);
 
 /* The subcommand families; ARGV[0] is the family name. */
-int tool_conf_main(int argc, char **argv);
-int tool_passthru_main(int argc, char **argv);
+/* The families of esx.conf edits; FLEET as in struct tool_doc_opts. */
+int tool_conf_main(int argc, char **argv, struct fleet_edit *fleet);
+int tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet);
 int tool_trust_main(int argc, char **argv);
 int tool_credstore_main(int argc, char **argv);
 

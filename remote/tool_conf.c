@@ -97,18 +97,18 @@ conf_get(struct conf_args *a)
 }
 
 static int
-set_edit(vifs_esxconf *doc, void *arg)
+set_edit(const struct tool_msg *m, vifs_esxconf *doc, void *arg)
 {
 	struct conf_args *a = arg;
 
 	for (int i = 0; i + 1 < a->argc; i += 2)
 		if (vifs_esxconf_set(doc, a->argv[i], a->argv[i + 1]) < 0)
-			return tool_liberror();
+			return tool_msg_liberror(m);
 	return TOOL_OK;
 }
 
 static int
-unset_edit(vifs_esxconf *doc, void *arg)
+unset_edit(const struct tool_msg *m, vifs_esxconf *doc, void *arg)
 {
 	struct conf_args *a = arg;
 
@@ -116,11 +116,11 @@ unset_edit(vifs_esxconf *doc, void *arg)
 		int err = vifs_esxconf_unset(doc, a->argv[i]);
 
 		if (err == VIFS_ENOTFOUND) {
-			tool_errorf("%s: no such key", a->argv[i]);
+			tool_msg_errorf(m, "%s: no such key", a->argv[i]);
 			return TOOL_FAILED;
 		}
 		if (err < 0)
-			return tool_liberror();
+			return tool_msg_liberror(m);
 	}
 	return TOOL_OK;
 }
@@ -221,7 +221,7 @@ done:
 }
 
 int
-tool_conf_main(int argc, char **argv)
+tool_conf_main(int argc, char **argv, struct fleet_edit *fleet)
 {
 	enum {
 		OPT_FILE = 1,
@@ -252,6 +252,7 @@ tool_conf_main(int argc, char **argv)
 	int c, rc;
 
 	memset(&a, 0, sizeof(a));
+	a.doc.fleet = fleet;
 	tool_args_init(&args, argc, argv, "conf", opts, &a.doc.conn);
 	while ((c = tool_args_next(&args)) > 0) {
 		switch (c) {

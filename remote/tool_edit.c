@@ -171,7 +171,7 @@ tool_doc_mode(struct tool_doc_opts *o, const char *family)
 {
 	/* A fleet (fleet_edit.c) took its hosts out of the command line. */
 	int cmdline = o->conn.server != NULL || o->conn.url != NULL ||
-	    o->conn.sessionfile != NULL || fleet_edit_active();
+	    o->conn.sessionfile != NULL || o->fleet != NULL;
 
 	if (o->file != NULL && o->image != NULL)
 		return tool_usagef(family,
@@ -241,7 +241,7 @@ tool_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 		rc = tool_liberror();
 		goto done;
 	}
-	if ((rc = edit(doc, arg)) != TOOL_OK)
+	if ((rc = edit(NULL, doc, arg)) != TOOL_OK)
 		goto done;
 	if (vifs_esxconf_serialize(&after, &after_len, doc) < 0) {
 		rc = tool_liberror();

@@ -150,18 +150,19 @@ done:
 }
 
 static void
-print_report(const vifs_passthru_report *r)
+print_report(const struct tool_msg *m, const vifs_passthru_report *r)
 {
 	size_t i;
 
 	for (i = 0; i < vifs_passthru_report_warnings(r); i++)
-		tool_warnf("%s", vifs_passthru_report_warning(r, i));
+		tool_msg_warnf(m, "%s", vifs_passthru_report_warning(r, i));
 	for (i = 0; i < vifs_passthru_report_refusals(r); i++)
-		tool_errorf("refused: %s", vifs_passthru_report_refusal(r, i));
+		tool_msg_errorf(m, "refused: %s",
+		    vifs_passthru_report_refusal(r, i));
 }
 
 static int
-change_edit(vifs_esxconf *doc, void *arg)
+change_edit(const struct tool_msg *m, vifs_esxconf *doc, void *arg)
 {
 	struct passthru_args *a = arg;
 	vifs_passthru_report *r = NULL;
@@ -182,15 +183,16 @@ change_edit(vifs_esxconf *doc, void *arg)
 	else
 		err = vifs_passthru_disable_many(&r, doc, addrs, n, &o);
 	if (r != NULL)
-		print_report(r);
+		print_report(m, r);
 	if (err == VIFS_EREFUSED)
 		rc = TOOL_FAILED;
 	else if (err == VIFS_EAMBIGUOUS) {
-		rc = tool_liberror();
-		tool_notef("name the notation of the address with --notation "
-		           "(linux-short, vmx-short, ...)");
+		rc = tool_msg_liberror(m);
+		tool_msg_notef(m,
+		    "name the notation of the address with --notation "
+		    "(linux-short, vmx-short, ...)");
 	} else if (err < 0)
-		rc = tool_liberror();
+		rc = tool_msg_liberror(m);
 	else
 		a->changes = vifs_passthru_report_changes(r);
 	vifs_passthru_report_free(r);
@@ -225,7 +227,7 @@ done:
 }
 
 int
-tool_passthru_main(int argc, char **argv)
+tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet)
 {
 	enum {
 		OPT_FILE = 1,
@@ -261,6 +263,7 @@ tool_passthru_main(int argc, char **argv)
 	int c, rc;
 
 	memset(&a, 0, sizeof(a));
+	a.doc.fleet = fleet;
 	a.doc.passthru = 1;
 	a.popts.notation = VIFS_PCI_AUTO;
 	a.popts.new_key_notation = VIFS_PCI_ESXCONF;
