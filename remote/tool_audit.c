@@ -27,8 +27,6 @@
 #include "tool.h"
 
 #define FAMILY "audit"
-#define ESXCONF_PATH "/host/esx.conf"
-#define ESXCONF_MAX ((size_t)64 << 20)
 #define SHOWN_MAX 60
 
 static const char audit_usage[] =
@@ -228,7 +226,7 @@ static int
 audit_start(vifs_fleet_host *h, void *payload)
 {
 	(void)payload;
-	return vifs_fleet_get_buf(h, ESXCONF_PATH, ESXCONF_MAX);
+	return vifs_fleet_get_buf(h, VIFS_ESXCONF_PATH, VIFS_ESXCONF_MAX);
 }
 
 /*
@@ -248,12 +246,13 @@ audit_host(struct audit_job *j, vifs_fleet_host *h, struct host_result *hr,
 	size_t nlen;
 	int error;
 
-	nlen = strlen(vifs_fleet_host_name(h)) + sizeof(ESXCONF_PATH) + 1;
+	nlen = strlen(vifs_fleet_host_name(h)) + sizeof(VIFS_ESXCONF_PATH) + 1;
 	if ((name = malloc(nlen)) == NULL) {
 		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
 		goto done;
 	}
-	snprintf(name, nlen, "%s:%s", vifs_fleet_host_name(h), ESXCONF_PATH);
+	snprintf(name, nlen, "%s:%s", vifs_fleet_host_name(h),
+	    VIFS_ESXCONF_PATH);
 	error = vifs_esxconf_parse_take(&doc, name, hr->conf, hr->conf_len);
 	hr->conf = NULL;
 	if (error < 0)
