@@ -649,30 +649,9 @@ struct vifs_audit_report {
 static const char *
 safe(vifs_audit_report *r, const char *s, size_t len)
 {
-	struct vifs_buf *b = &r->text;
-
-	b->len = 0;
-	if (vifs_buf_grow(b, len) < 0)
+	if (vifs_xml_escape(&r->text, s, len) < 0)
 		return NULL;
-	b->data[0] = '\0';
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		int n = vifs_utf8_next(s + i, len - i, &cp);
-
-		if (n > 0 && cp != '|' &&
-		    (cp == 0x09 || cp == 0x0a || cp == 0x0d ||
-		        (cp >= 0x20 && cp <= 0xd7ff) ||
-		        (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000)) {
-			if (vifs_buf_add(b, s + i, (size_t)n) < 0)
-				return NULL;
-			i += (size_t)n;
-			continue;
-		}
-		if (vifs_buf_printf(b, "|%02X", (unsigned char)s[i]) < 0)
-			return NULL;
-		i++;
-	}
-	return b->data;
+	return r->text.data;
 }
 
 static int
@@ -684,13 +663,8 @@ w_fail(void)
 static int
 attr(vifs_audit_report *r, const char *name, const char *value, size_t len)
 {
-	const char *v = safe(r, value, len);
-
-	if (v == NULL)
-		return VIFS_ENOMEM;
-	if (xmlTextWriterWriteAttribute(r->w, XC(name), XC(v)) < 0)
-		return w_fail();
-	return VIFS_OK;
+	return vifs_xml_write(r->w, &r->text, name, value, len) < 0 ? w_fail() :
+	                                                              VIFS_OK;
 }
 
 static int

@@ -23,6 +23,7 @@
 
 #include "esxconf_int.h"
 #include "internal.h"
+#include "utf8.h"
 
 /*
  * One line.  WORD holds the byte offset of the text in the original
@@ -1876,51 +1877,6 @@ vifs_esxconf_save(const vifs_esxconf *doc, const char *path)
 
 #define XC(s) ((const xmlChar *)(s))
 
-int
-esxconf_xml_ok(const char *p, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char ch = s[i];
-		uint32_t cp;
-		size_t n, k;
-
-		if (ch < 0x80) {
-			if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-				return 0;
-			i++;
-			continue;
-		}
-		if (ch >= 0xc2 && ch <= 0xdf) {
-			n = 1;
-			cp = ch & 0x1f;
-		} else if (ch >= 0xe0 && ch <= 0xef) {
-			n = 2;
-			cp = ch & 0x0f;
-		} else if (ch >= 0xf0 && ch <= 0xf4) {
-			n = 3;
-			cp = ch & 0x07;
-		} else {
-			return 0;
-		}
-		if (len - i - 1 < n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    cp == 0xfffe || cp == 0xffff)
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 static char *
 hex_of(const char *p, size_t len)
 {
@@ -1965,7 +1921,7 @@ esxconf_xml_attr(xmlTextWriterPtr w, const char *name, const char *value,
 	char *hex;
 	int rc;
 
-	if (esxconf_xml_ok(value, len))
+	if (vifs_xml_text_ok(value, len))
 		return write_plain(w, name, value, len);
 	if ((hex = hex_of(value, len)) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
@@ -1986,7 +1942,7 @@ esxconf_xml_text(xmlTextWriterPtr w, const char *p, size_t len)
 
 	if (len == 0)
 		return VIFS_OK;
-	if (esxconf_xml_ok(p, len))
+	if (vifs_xml_text_ok(p, len))
 		return write_plain(w, NULL, p, len);
 	if ((hex = hex_of(p, len)) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
@@ -2025,7 +1981,7 @@ xml_entry(const struct vifs_esxconf_line *line, void *payload)
 	if ((error = vifs_esxconf_unescape(&value, &len, line->raw_value,
 	         line->raw_value_len)) < 0)
 		return error;
-	ok = esxconf_xml_ok(value, len);
+	ok = vifs_xml_text_ok(value, len);
 	if (xmlTextWriterStartElement(x->w, XC("entry")) < 0 ||
 	    xmlTextWriterWriteFormatAttribute(x->w, XC("line"), "%zu",
 	        line->lineno) < 0) {

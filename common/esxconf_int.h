@@ -33,15 +33,8 @@ struct esxconf_scan {
 void esxconf_scan_line(struct esxconf_scan *out, const char *text, size_t len);
 
 /*
- * Returns 1 when LEN bytes of P are well-formed UTF-8 made only of
- * characters XML 1.0 allows (no NUL, no control byte but TAB, LF, CR, no
- * surrogate, no U+FFFE/U+FFFF), else 0.
- */
-int esxconf_xml_ok(const char *p, size_t len);
-
-/*
  * Writes attribute NAME with LEN bytes of VALUE on W.  Text that
- * esxconf_xml_ok() refuses is written as upper-case hex instead, followed
+ * vifs_xml_text_ok() refuses is written as upper-case hex instead, followed
  * by a second attribute NAME-encoding="hex".  Returns 0 or VIFS_ENOMEM.
  */
 int esxconf_xml_attr(xmlTextWriterPtr w, const char *name, const char *value,
@@ -49,8 +42,8 @@ int esxconf_xml_attr(xmlTextWriterPtr w, const char *name, const char *value,
 
 /*
  * Writes LEN bytes of P as the text of the element open on W; text that
- * esxconf_xml_ok() refuses becomes upper-case hex.  The caller writes the
- * encoding="hex" attribute first when esxconf_xml_ok(P, LEN) is 0.
+ * vifs_xml_text_ok() refuses becomes upper-case hex.  The caller writes the
+ * encoding="hex" attribute first when vifs_xml_text_ok(P, LEN) is 0.
  */
 int esxconf_xml_text(xmlTextWriterPtr w, const char *p, size_t len);
 

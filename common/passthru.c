@@ -1213,57 +1213,12 @@ vifs_passthru_disable(vifs_passthru_report **report, vifs_esxconf *doc,
 
 /* --- XML -------------------------------------------------------------- */
 
-/*
- * Copies S into B so that XML can carry it: valid UTF-8 characters that
- * XML 1.0 allows pass, every other byte and '|' itself are written as
- * '|' and two upper-case hex digits, esx.conf's own escape.
- */
-static int
-xml_text(struct vifs_buf *b, const char *s)
-{
-	size_t len = strlen(s);
-	int error;
-
-	b->len = 0;
-	if ((error = vifs_buf_grow(b, 0)) < 0)
-		return error;
-	b->data[0] = '\0';
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		int n = vifs_utf8_next(s + i, len - i, &cp);
-
-		if (n > 0 && cp != '|' &&
-		    (cp == 0x09 || cp == 0x0a || cp == 0x0d ||
-		        (cp >= 0x20 && cp <= 0xd7ff) ||
-		        (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000)) {
-			if ((error = vifs_buf_add(b, s + i, (size_t)n)) < 0)
-				return error;
-			i += (size_t)n;
-			continue;
-		}
-		if ((error = vifs_buf_printf(b, "|%02X", (unsigned char)s[i])) <
-		    0)
-			return error;
-		i++;
-	}
-	return VIFS_OK;
-}
-
 /* Writes attribute NAME = VALUE made safe for XML; <0 on failure. */
 static int
 xml_attr(xmlTextWriterPtr w, struct vifs_buf *tmp, const char *name,
     const char *value)
 {
-	int error;
-
-	if ((error = xml_text(tmp, value)) < 0)
-		return error;
-	if (xmlTextWriterWriteAttribute(w, XC(name), XC(tmp->data)) < 0)
-		return vifs_error_set(VIFS_ENOMEM,
-		    "passthru XML: cannot write "
-		    "attribute %s",
-		    name);
-	return VIFS_OK;
+	return vifs_xml_write(w, tmp, name, value, strlen(value));
 }
 
 static int

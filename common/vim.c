@@ -25,6 +25,7 @@
 #include <vifs/vim.h>
 
 #include "internal.h"
+#include "utf8.h"
 #include "vim_int.h"
 #include "xmlquiet.h"
 
@@ -135,29 +136,6 @@ clean_line(char *s)
 	return s;
 }
 
-/* 1 when the NUL-terminated S is UTF-8 made of characters XML 1.0 can
- * carry. */
-static int
-xml_text_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int len = 4;
-		int c = xmlGetUTF8Char(p, &len);
-
-		if (c < 0 || len <= 0)
-			return 0;
-		if (!(c == 0x9 || c == 0xa || c == 0xd ||
-		        (c >= 0x20 && c <= 0xd7ff) ||
-		        (c >= 0xe000 && c <= 0xfffd) ||
-		        (c >= 0x10000 && c <= 0x10ffff)))
-			return 0;
-		p += len;
-	}
-	return 1;
-}
-
 static int
 set_str(char **dst, const char *src)
 {
@@ -179,7 +157,7 @@ req_text(struct req *r, xmlNodePtr parent, const char *name, const char *text)
 
 	if (r->failed)
 		return NULL;
-	if (!xml_text_ok(text)) {
+	if (!vifs_utf8_xml_safe(text)) {
 		r->failed = 1;
 		r->bad = name;
 		return NULL;
@@ -1102,7 +1080,7 @@ run_task(vifs_vim *v, const char *method, struct req *r)
 	if (n != NULL)
 		task = xstrdup_xml(xmlNodeGetContent(n));
 	resp_free(&a);
-	if (task == NULL || *task == '\0' || !xml_text_ok(task)) {
+	if (task == NULL || *task == '\0' || !vifs_utf8_xml_safe(task)) {
 		free(task);
 		return vifs_error_set(VIFS_EPARSE,
 		    "%s: %s: the answer names no task", v->where, method);
@@ -1519,7 +1497,7 @@ vifs_vim_host(vifs_vim *v, struct vifs_vim_host *out)
 	}
 	out->in_maintenance = maint != NULL && strcmp(maint, "true") == 0;
 	if (out->id == NULL || out->firmware == NULL ||
-	    *out->firmware == '\0' || !xml_text_ok(out->firmware)) {
+	    *out->firmware == '\0' || !vifs_utf8_xml_safe(out->firmware)) {
 		error = vifs_error_set(VIFS_EUNSUPPORTED,
 		    "%s: %s: the host has no HostFirmwareSystem", v->where, M);
 		goto done;
