@@ -41,13 +41,28 @@ mkdirs(const char *path)
 		fail_msg("mkdir %s: %s", buf, strerror(errno));
 }
 
+/* ROOT/REL into P (PATH_MAX bytes); its directory into D when D is not
+ * NULL. */
+static void
+path_at(char *p, char *d, const char *root, const char *rel)
+{
+	int n = snprintf(p, PATH_MAX, "%s/%s", root, rel);
+
+	if (n < 0 || n >= PATH_MAX)
+		fail_msg("path too long: %s/%s", root, rel);
+	if (d != NULL) {
+		memcpy(d, p, (size_t)n + 1);
+		*strrchr(d, '/') = '\0';
+	}
+}
+
 /* ROOT/REL as a directory. */
 static void
 dir_at(const char *root, const char *rel)
 {
 	char p[PATH_MAX];
 
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	path_at(p, NULL, root, rel);
 	mkdirs(p);
 }
 
@@ -57,9 +72,7 @@ file_at(const char *root, const char *rel, const char *text)
 {
 	char p[PATH_MAX], d[PATH_MAX];
 
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	snprintf(d, sizeof(d), "%s", p);
-	*strrchr(d, '/') = '\0';
+	path_at(p, d, root, rel);
 	mkdirs(d);
 	write_file(p, text, strlen(text));
 }
@@ -70,9 +83,7 @@ link_at(const char *root, const char *link, const char *target)
 {
 	char p[PATH_MAX], d[PATH_MAX];
 
-	snprintf(p, sizeof(p), "%s/%s", root, link);
-	snprintf(d, sizeof(d), "%s", p);
-	*strrchr(d, '/') = '\0';
+	path_at(p, d, root, link);
 	mkdirs(d);
 	assert_int_equal(symlink(target, p), 0);
 }
