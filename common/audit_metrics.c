@@ -329,8 +329,7 @@ static const char *const fam_help[F_COUNT] = {
 	"Lint warnings in the host's esx.conf at the last audit.",
 	"Differences of the host's esx.conf from the baseline.",
 	"Devices the host gives to passthru (directly or through a bridge).",
-	"When the host's esx.conf was last audited, in seconds since the "
-	"epoch.",
+	"When the host's esx.conf was last audited (Unix time).",
 };
 
 static int
