@@ -504,7 +504,14 @@ after_callback(vifs_fleet *f, struct slot *s, int rc, int req_error,
     const char *why)
 {
 	if (rc < 0) {
-		fail_host(f, s, rc, rc == req_error ? why : NULL);
+		const char *last = vifs_error_last();
+
+		/* A step that passes the request's code on may have called
+		 * the library since (its message is then the request's,
+		 * WHY); one that wrapped the request's message (the host's
+		 * state, the backup path) keeps its own. */
+		fail_host(f, s, rc,
+		    rc == req_error && strstr(last, why) == NULL ? why : NULL);
 		return;
 	}
 	if (!s->pending)

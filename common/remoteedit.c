@@ -64,6 +64,7 @@ struct vifs_remoteedit {
 	vifs_pci_topology *topo; /* of the published inventory */
 	long long conf_mtime; /* Last-Modified of the file fetched */
 	int put_error;
+	int lock; /* the host's edit lock (hostlock.c), or -1 */
 	char put_why[1024];
 
 	struct vifs_remoteedit_result res;
@@ -404,7 +405,7 @@ edit_begin(vifs_remoteedit *re, vifs_fleet_host *h)
 static int
 save(vifs_remoteedit *re, char **out, const void *data, size_t len)
 {
-	char *dir = NULL;
+	char *dir = NULL, name[256];
 	long long now = re->o.now ? re->o.now : (long long)time(NULL);
 	int error;
 
@@ -412,9 +413,14 @@ save(vifs_remoteedit *re, char **out, const void *data, size_t len)
 	    (error = vifs_remoteedit_backup_dir(&dir, re->host)) < 0)
 		return vifs_error_wrap(error, "no backup of %s could be made",
 		    re->name);
+	/* A restore's own backup of the file it replaces is never the
+	 * next "latest" (vifs_remoteedit_backup_find() skips the suffix). */
+	snprintf(name, sizeof(name), "%s%s", url_basename(re->url_path),
+	    re->restore != NULL || (re->o.flags & VIFS_REMOTEEDIT_RESTORE) ?
+	        VIFS_REMOTEEDIT_PRE_RESTORE :
+	        "");
 	error = vifs_remoteedit_backup(out,
-	    re->backup_dir ? re->backup_dir : dir, url_basename(re->url_path),
-	    now, data, len);
+	    re->backup_dir ? re->backup_dir : dir, name, now, data, len);
 	free(dir);
 	return error;
 }
@@ -444,6 +450,24 @@ backup_begin(vifs_remoteedit *re, vifs_fleet_host *h)
 static int
 conflict_begin(vifs_remoteedit *re, vifs_fleet_host *h)
 {
+	char *dir = NULL, cause[1024];
+	int error;
+
+	/* One edit of this host at a time from this machine, from here to
+	 * the end of the edit: a second one that read the same original
+	 * is refused instead of overwriting the first one's change.  Never
+	 * waited for: a step does not block. */
+	if (re->backup_dir == NULL &&
+	    (error = vifs_remoteedit_backup_dir(&dir, re->host)) < 0)
+		return error;
+	error = vifs_remoteedit_lock(&re->lock,
+	    re->backup_dir ? re->backup_dir : dir, re->host, 0);
+	free(dir);
+	if (error < 0) {
+		snprintf(cause, sizeof(cause), "%s", vifs_error_last());
+		return fail(re, VIFS_STEP_CONFLICT, error, cause,
+		    "%s; the file as it was is in %s", cause, re->backup);
+	}
 	return get(re, h);
 }
 
@@ -795,6 +819,7 @@ vifs_remoteedit_new(vifs_remoteedit **out,
 	*out = NULL;
 	if ((re = calloc(1, sizeof(*re))) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	re->lock = -1;
 	if (opts != NULL)
 		re->o = *opts;
 	re->o.data = NULL;
@@ -976,5 +1001,6 @@ vifs_remoteedit_free(vifs_remoteedit *re)
 	free(re->restored);
 	free(re->message);
 	free(re->summary);
+	vifs_remoteedit_unlock(re->lock);
 	free(re);
 }

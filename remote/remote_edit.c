@@ -522,6 +522,7 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 		goto done;
 	ro.data = data;
 	ro.len = len;
+	ro.flags |= VIFS_REMOTEEDIT_RESTORE;
 	rc = run(&s, &ro, "restored");
 	if (rc == TOOL_OK && !opts->dry_run &&
 	    !vifs_remoteedit_result(s.re)->nochange)

@@ -79,7 +79,18 @@ enum vifs_remoteedit_flags {
 	VIFS_REMOTEEDIT_FORCE = 1 << 0,
 	/* Stop after the EDIT step: nothing is saved or sent. */
 	VIFS_REMOTEEDIT_DRY_RUN = 1 << 1,
+	/*
+	 * The given bytes are a backup put back (a restore; "restore" set
+	 * implies it): the backup of the file it replaces is named
+	 * TIME-NAME.pre-restore (VIFS_REMOTEEDIT_PRE_RESTORE), which "latest"
+	 * never picks, so a restore run twice puts the same backup back
+	 * instead of the edit the first one undid.
+	 */
+	VIFS_REMOTEEDIT_RESTORE = 1 << 2,
 };
+
+/* The suffix of the backups a restore makes of the file it replaces. */
+#define VIFS_REMOTEEDIT_PRE_RESTORE ".pre-restore"
 
 struct vifs_remoteedit_result;
 typedef struct vifs_remoteedit vifs_remoteedit;
@@ -323,5 +334,20 @@ VIFS_EXTERN void vifs_editcheck_free(vifs_editcheck *c);
 /* Names of the states and steps for messages ("unchanged", "put"). */
 VIFS_EXTERN const char *vifs_remote_state_name(enum vifs_remote_state s);
 VIFS_EXTERN const char *vifs_remoteedit_step_name(enum vifs_remoteedit_step s);
+
+/*
+ * Takes the per-host edit lock in the host's backup directory DIR (made
+ * 0700 when missing): an flock on DIR/.vifs-edit.lock, held from the
+ * CONFLICT step to the end of the edit, so that two edits of HOST from
+ * this machine cannot both read the same original and then overwrite each
+ * other.  Waits up to WAIT_MS (0: not at all) for another holder, then
+ * fails with VIFS_ECONFLICT naming HOST.  *FD_OUT is the lock;
+ * vifs_remoteedit_unlock() releases it.
+ */
+VIFS_EXTERN int vifs_remoteedit_lock(int *fd_out, const char *dir,
+    const char *host, long wait_ms);
+
+/* Releases a lock of vifs_remoteedit_lock(); -1 is allowed. */
+VIFS_EXTERN void vifs_remoteedit_unlock(int fd);
 
 #endif

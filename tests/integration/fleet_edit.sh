@@ -116,6 +116,15 @@ tap_eq "... every host restored and verified" 7 \
     "$(grep -c ' ok: restored and verified; backup ' <<<"$OUT")"
 tap_eq "... each host has its own file back (no HostName)" "" \
     "$(grep -l HostName "$ESXSIM_HOSTS_DIR"/*/host/esx.conf "$W"/*/host/esx.conf 2>/dev/null)"
+# Run twice, a restore puts the same backup back: its own backup of the
+# edit it undid (TIME-esx.conf.pre-restore) is never the next "latest".
+vifs conf restore "${FLEET[@]}" latest
+tap_eq "conf restore latest again: exit 0, every host already restored" \
+    "0 7" "$RC $(grep -c ' ok: no change' <<<"$OUT")"
+tap_eq "... the edit it undid is not back" "" \
+    "$(grep -l HostName "$ESXSIM_HOSTS_DIR"/*/host/esx.conf "$W"/*/host/esx.conf 2>/dev/null)"
+tap_eq "... the first restore's backups hold the edit it undid" 7 \
+    "$(grep -l 'HostName = "fleet"' "$BK"/*/*-esx.conf.pre-restore | wc -l)"
 vifs conf restore "${FLEET[@]}" 19990101T
 tap_eq "restore of a time no backup has: exit 1" 1 "$RC"
 tap_eq "... each host says so" 7 "$(grep -c 'FAILED: no backup 19990101T in ' <<<"$OUT")"

@@ -24,6 +24,8 @@ matching rule wins. Actions:
     store-stall   PUT: store the body, then never answer
     change        GET: answer, then change the file as another admin would
     corrupt       PUT: store something other than the body, answer 204
+    delay SECS    GET, PUT: wait SECS seconds, then behave (a slow host,
+                  to let another client in between)
     redirect URL  GET: answer 302 with Location URL, before any check of
                   the credentials (a host that sends its clients away)
     bigerror MB   GET: answer 500 with an error body of MB megabytes
@@ -218,6 +220,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.log_credentials()
         fault = self.server.rules.match("GET")
         action = fault[0] if fault else None
+        if action == "delay":
+            time.sleep(float(fault[1][0]))
+            action = None
         if action == "redirect":
             self.send_response(302)
             self.send_header("Location", fault[1][0])
@@ -335,6 +340,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.file_path()
         fault = self.server.rules.match("PUT")
         action = fault[0] if fault else None
+        if action == "delay":
+            time.sleep(float(fault[1][0]))
+            action = None
         if action == "reset":
             length = int(self.headers.get("Content-Length", "0"))
             self.read_body(limit=max(1, length // 2))
