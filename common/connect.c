@@ -42,6 +42,9 @@ static const struct vifs_connect_optdef defs[] = {
 	{ "credstore", 0, VIFS_CONNECT_VALUE, "VI_CREDSTORE", NULL,
 	    "Name of the credential store file defaults to "
 	    "<HOME>/.vmware/credstore/vicredentials.xml" },
+	{ "deadline", 0, VIFS_CONNECT_VALUE, "VIFS_DEADLINE", "3600",
+	    "Seconds the whole command may take on a host, retries and all; "
+	    "0: no limit" },
 	{ "encoding", 0, VIFS_CONNECT_VALUE, "VI_ENCODING", "utf8",
 	    "Encoding: utf8, cp936 (Simplified Chinese), iso-8859-1 (German), "
 	    "shiftjis (Japanese)" },
@@ -88,6 +91,7 @@ static const size_t where[] = {
 	O(cacertsfile),
 	O(config),
 	O(credstore),
+	O(deadline),
 	O(encoding),
 	O(insecure),
 	O(known_hosts),
@@ -590,6 +594,29 @@ parse_timeout(struct vifs_connect *c)
 	return 0;
 }
 
+static int
+parse_deadline(struct vifs_connect *c)
+{
+	const char *s = c->opts.deadline;
+	long v = 0;
+
+	c->deadline_secs = VIFS_CONNECT_DEADLINE_DEFAULT;
+	if (s == NULL)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > TIMEOUT_MAX) {
+			v = -1;
+			break;
+		}
+		v = v * 10 + (*p - '0');
+	}
+	if (*s == '\0' || v < 0 || v > TIMEOUT_MAX)
+		return vifs_error_set(VIFS_EINVAL,
+		    "--deadline: '%s' is not a number of seconds", s);
+	c->deadline_secs = v;
+	return 0;
+}
+
 /* --sessionfile: the saved SOAP session's cookie and host. */
 static int
 load_session(struct vifs_connect *c)
@@ -748,7 +775,7 @@ vifs_connect_resolve(struct vifs_connect *c,
 	c->opts = *cmdline;
 	vifs_connect_from_env(&c->opts);
 	if ((error = load_config(c, hooks)) < 0 ||
-	    (error = parse_timeout(c)) < 0)
+	    (error = parse_timeout(c)) < 0 || (error = parse_deadline(c)) < 0)
 		return error;
 	if (c->opts.passthroughauth)
 		return vifs_error_set(VIFS_EUNSUPPORTED,
@@ -821,6 +848,7 @@ vifs_connect_open(vifs_http **out, const struct vifs_connect *c,
 	o.connect_timeout_ms = c->timeout_secs * 1000;
 	o.low_speed_secs = c->timeout_secs;
 	o.get_retries = VIFS_HTTP_RETRIES_DEFAULT;
+	o.deadline_ms = c->deadline_secs * 1000;
 	if (c->opts.verbose_given && hooks != NULL && hooks->trace != NULL) {
 		o.trace = hooks->trace;
 		o.trace_payload = hooks->payload;

@@ -53,6 +53,8 @@ struct vifs_http {
 	char pin_source[64]; /* "--thumbprint" or "known_hosts" */
 	long connect_timeout_ms;
 	long low_speed_secs;
+	long deadline_ms; /* the handle's overall budget; 0: none */
+	long long deadline_at; /* CLOCK_MONOTONIC ms it runs out at */
 	unsigned get_retries;
 	long retry_base_ms;
 	vifs_http_trace_fn trace;
@@ -196,6 +198,35 @@ done:
 	return error;
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before the handle's deadline; -1 without one. */
+static long long
+deadline_left(const vifs_http *h)
+{
+	long long left;
+
+	if (h->deadline_at == 0)
+		return -1;
+	left = h->deadline_at - mono_ms();
+	return left > 0 ? left : 0;
+}
+
+static int
+deadline_passed(const vifs_http *h, const char *url_path)
+{
+	return vifs_error_set(VIFS_ETIMEOUT,
+	    "%s: %s: the command's deadline of %ld s has passed (--deadline)",
+	    h->hostport, url_path, h->deadline_ms / 1000);
+}
+
 int
 vifs_http_new(vifs_http **out, const struct vifs_http_opts *o)
 {
@@ -238,6 +269,10 @@ http_new(vifs_http **out, const struct vifs_http_opts *o,
 	    DEFAULT_CONNECT_MS;
 	h->low_speed_secs = o->low_speed_secs > 0 ? o->low_speed_secs :
 	                                            DEFAULT_LOW_SPEED_S;
+	if (o->deadline_ms > 0) {
+		h->deadline_ms = o->deadline_ms;
+		h->deadline_at = mono_ms() + o->deadline_ms;
+	}
 	h->get_retries = o->get_retries;
 	h->retry_base_ms = o->retry_base_ms > 0 ? o->retry_base_ms :
 	                                          DEFAULT_RETRY_MS;
@@ -709,6 +744,14 @@ http_req_setup(vifs_http *h, enum method m, const char *url_path,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, h->low_speed_secs);
+	/* The whole command, not only a stall, is bounded. */
+	if (h->deadline_at != 0) {
+		long long left = deadline_left(h);
+
+		if (left == 0)
+			return deadline_passed(h, url_path);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)left);
+	}
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
@@ -886,6 +929,8 @@ outcome(vifs_http *h, enum method m, const char *url_path, CURLcode rc)
 		}
 		switch (rc) {
 		case CURLE_OPERATION_TIMEDOUT:
+			if (deadline_left(h) == 0)
+				return deadline_passed(h, url_path);
 			return vifs_error_set(VIFS_ETIMEOUT,
 			    "%s: %s %s: "
 			    "timed out (%s)",
@@ -1063,7 +1108,8 @@ perform(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 		if (sink->too_big || sink->write_failed)
 			return http_req_end(h, m, url_path, sink, rc);
 		error = http_req_end(h, m, url_path, sink, rc);
-		if (error == 0 || !http_req_retryable(h, rc))
+		if (error == 0 || !http_req_retryable(h, rc) ||
+		    deadline_left(h) == 0)
 			break;
 		/* Bytes already written where they cannot be taken back
 		 * (standard output) rule out a retry. */

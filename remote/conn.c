@@ -97,6 +97,7 @@ to_conn(struct conn *c, const struct vifs_connect *v)
 	c->known_hosts = v->known_hosts;
 	c->timeout_secs = v->timeout_secs;
 	c->cfg = v->cfg;
+	c->deadline_secs = v->deadline_secs;
 }
 
 static void
@@ -111,6 +112,7 @@ from_conn(struct vifs_connect *v, const struct conn *c)
 	v->known_hosts = c->known_hosts;
 	v->timeout_secs = c->timeout_secs;
 	v->cfg = c->cfg;
+	v->deadline_secs = c->deadline_secs;
 }
 
 int

@@ -35,6 +35,7 @@ struct conn {
 	char *known_hosts; /* path, or NULL */
 	long timeout_secs;
 	vifs_viconfig *cfg;
+	long deadline_secs;
 };
 
 /* Flags of conn_resolve(). */

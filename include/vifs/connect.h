@@ -64,6 +64,7 @@ struct vifs_connect_opts {
 	int passthroughauth;
 	int insecure;
 	int verbose_given;
+	const char *deadline; /* seconds the whole command may take */
 };
 
 /* --- the options ------------------------------------------------------ */
@@ -246,7 +247,12 @@ struct vifs_connect {
 	char *known_hosts; /* path, or NULL when there is no home */
 	long timeout_secs; /* 0: the library's defaults */
 	vifs_viconfig *cfg; /* the --config file read, or NULL */
+	long deadline_secs; /* the whole command; 0: none */
 };
+
+/* The overall deadline of a command on one host when --deadline is not
+ * given: one hour. */
+#define VIFS_CONNECT_DEADLINE_DEFAULT 3600L
 
 /* Flags of vifs_connect_resolve(). */
 enum vifs_connect_flags {

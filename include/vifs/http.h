@@ -64,6 +64,9 @@ struct vifs_http_opts {
 	void *trace_payload;
 	vifs_http_progress_fn progress;
 	void *progress_payload;
+	long deadline_ms; /* every request of the handle must end within
+			   * this long of its creation, retries and all;
+			   * 0: no overall deadline */
 };
 
 #define VIFS_HTTP_RETRIES_DEFAULT 2u

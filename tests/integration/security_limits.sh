@@ -56,6 +56,27 @@ tap_run "... the body was cut early (server sent ${sent:-?} bytes)" \
     test "${sent:-999999999999}" -lt $((64 << 20))
 faultsim_faults "$W/fs"
 
+# --- a host that drips its answer: the command's deadline ---------------------
+: >"$FAULTSIM_LOG"
+faultsim_faults "$W/fs" "GET drip"
+start=$SECONDS
+vifs "${F[@]}" --deadline 3 --get /host/esx.conf "$L/drip.conf"
+took=$((SECONDS - start))
+tap_match "a byte every half second: --deadline 3 ends the command" \
+    "^1 vifs: 127\.0\.0\.1:$FAULTSIM_PORT: /host/esx\.conf: the command's deadline of 3 s has passed \(--deadline\)" \
+    "$RC $ERR"
+tap_run "... after about 3 s (took ${took} s), no retry beyond it" \
+    test "$took" -le 8
+tap_run "... nothing under the final name" test ! -e "$L/drip.conf"
+start=$SECONDS
+VIFS_DEADLINE=2 vifs "${F[@]}" --dir /host
+tap_eq "VIFS_DEADLINE=2: the same for a listing" "1 yes" \
+    "$RC $([ $((SECONDS - start)) -le 7 ] && echo yes)"
+faultsim_faults "$W/fs"
+vifs "${F[@]}" --deadline soon --dir /host
+tap_match "--deadline must be a number of seconds" \
+    "--deadline: 'soon' is not a number of seconds" "$ERR"
+
 # --- names that would drive the terminal ----------------------------------------
 DS=$HOSTDIR/ds/$ESXSIM_DS1
 : >"$DS/"$'x\xc2\x9b2Jy.txt'

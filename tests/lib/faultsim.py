@@ -24,6 +24,9 @@ matching rule wins. Actions:
     store-stall   PUT: store the body, then never answer
     change        GET: answer, then change the file as another admin would
     corrupt       PUT: store something other than the body, answer 204
+    drip          GET: the headers, then one byte of the body every half
+                  second (never a stall, never done: only an overall
+                  deadline ends it)
     delay SECS    GET, PUT: wait SECS seconds, then behave (a slow host,
                   to let another client in between)
     redirect URL  GET: answer 302 with Location URL, before any check of
@@ -238,6 +241,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.simple(404, "not found")
         if action == "status":
             return self.simple(int(fault[1][0]), "injected", action)
+        if action == "drip":
+            return self.drip(path)
         if action == "bigerror":
             return self.big_error(int(fault[1][0]))
         with open(path, "rb") as f:
@@ -281,6 +286,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
         self.close_connection = True
         self.log(500, "bigerror %d" % sent)
+
+    def drip(self, path):
+        with open(path, "rb") as f:
+            body = f.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.log(200, "drip")
+        try:
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(0.5)
+        except OSError:
+            pass
+        self.close_connection = True
 
     def big_listing(self, mb):
         """A 200 listing of MB megabytes, sent until the client hangs

@@ -208,7 +208,7 @@ test_optdefs(void **state)
 
 	(void)state;
 	d = vifs_connect_optdefs(&n);
-	assert_int_equal(n, 20);
+	assert_int_equal(n, 21);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(d[i].name);
 		assert_non_null(d[i].help);
@@ -232,6 +232,8 @@ test_optdefs(void **state)
 		}
 		if (strcmp(d[i].name, "verbose") == 0)
 			assert_int_equal(d[i].kind, VIFS_CONNECT_OPTVALUE);
+		if (strcmp(d[i].name, "deadline") == 0)
+			assert_string_equal(d[i].env, "VIFS_DEADLINE");
 	}
 	assert_int_equal(letters, 2);
 }
