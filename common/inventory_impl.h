@@ -1,6 +1,7 @@
 /*
- * inventory_impl.h - the inside of vifs_inventory, shared by inventory.c
- * (model and analysis) and inventory_xml.c (writer and reader).
+ * inventory_impl.h - the inside of vifs_inventory, shared by
+ * inventory_model.c, inventory_names.c, inventory_analysis.c and the XML
+ * writer and reader.
  */
 #ifndef VIFS_INVENTORY_IMPL_H
 #define VIFS_INVENTORY_IMPL_H
@@ -107,6 +108,22 @@ void inv_sort(vifs_inventory *inv);
 
 /* Address as "0000:00:1b.0" into BUF (VIFS_PCIADDR_MAX bytes). */
 void inv_addr_linux(char *buf, const struct vifs_pciaddr *a);
+
+/* "0000:00:1b.0 (000:27.0)" or the Linux form alone off segment 0. */
+void inv_addr_both(char *buf, size_t size, const struct vifs_pciaddr *a);
+
+/* The device at address A, or NULL. */
+struct inv_dev *inv_dev_find(const vifs_inventory *inv,
+    const struct vifs_pciaddr *a);
+
+/* Forgets what the analysis derived for device R. */
+void inv_dev_clear_derived(struct inv_dev *r);
+
+/* Forgets every finding. */
+void inv_findings_clear(vifs_inventory *inv);
+
+/* Whether every enumerated fact of DEV is one of its values. */
+int inv_facts_in_range(const struct vifs_inv_device *dev);
 
 /* Lookups of the XML names; return 0 and set *out, or -1. */
 int inv_fact_parse(enum vifs_fact *out, const char *s);
