@@ -1,7 +1,7 @@
 /*
  * inventory_json.c - the JSON document of a PCI inventory
  * (docs/schemas/inventory.schema.json), the same facts as the XML writer
- * in inventory_xml.c, in the same order.
+ * in inventory_xml_write.c, in the same order.
  */
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /*
  * inventory_model.c - the PCI inventory model: its devices (kept by
  * address), their strings, its description and its findings.  The
- * analysis is in inventory_analysis.c, the XML side in inventory_xml.c;
+ * analysis is in inventory_analysis.c, the XML side in inventory_xml_*.c;
  * docs/internals/inventory.md gives the rules and their sources.
  */
 #include <stdio.h>
