@@ -1,6 +1,8 @@
 /*
- * audit_int.h - the parts of the fleet audit's report that audit.c shares
- * with audit_json.c (the JSON report) and audit_metrics.c (the Prometheus
+ * audit_int.h - what the files of the audit share: the inside of a
+ * baseline (audit_baseline.c, read by audit_host.c), and the parts of the
+ * fleet's report that audit_report.c and audit_report_read.c share with
+ * audit_json.c (the JSON report) and audit_metrics.c (the Prometheus
  * metrics); not installed.
  */
 #ifndef VIFS_AUDIT_INT_H
@@ -11,6 +13,22 @@
 #include <jansson.h>
 
 #include <vifs/audit.h>
+
+/* One rule of a baseline. */
+struct audit_rule {
+	enum vifs_baseline_rule kind;
+	char *key;
+	char *value; /* decoded; EQUALS only */
+	size_t value_len;
+	size_t line;
+};
+
+/* A parsed baseline: its name and rules. */
+struct vifs_baseline {
+	char *name;
+	struct audit_rule *v;
+	size_t n, cap;
+};
 
 /*
  * The host element of the JSON report (docs/schemas/audit.schema.json) as
