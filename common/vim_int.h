@@ -1,6 +1,6 @@
 /*
- * vim_int.h - the transport seam of the VIM client, for the unit tests and
- * the fuzz target; not installed.
+ * vim_int.h - the VIM client's internals shared by the vim_*.c files, and
+ * its transport seam for the unit tests and the fuzz target; not installed.
  *
  * A client made with vim_new_transport() hands every request to POST
  * instead of a vifs_http: the tests read the envelopes it builds and
@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include <vifs/http.h>
 #include <vifs/vim.h>
 
 /* What one exchange brought back; filled by the transport. */
@@ -32,5 +36,107 @@ typedef int (*vim_post_fn)(void *arg, const char *req, size_t len,
 /* As vifs_vim_new(), over POST; WHERE names the host in messages. */
 int vim_new_transport(vifs_vim **out, vim_post_fn post, void *arg,
     const char *where, const struct vifs_vim_opts *opts);
+
+#define NS_SOAPENV "http://schemas.xmlsoap.org/soap/envelope/"
+#define NS_XSD "http://www.w3.org/2001/XMLSchema"
+#define NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
+#define NS_VIM "urn:vim25"
+#define SESSION_COOKIE "vmware_soap_session"
+#define DEFAULT_SERVICE_PATH "/sdk/webService"
+#define FALLBACK_SERVICE_PATH "/sdk" /* tried once after a 404 */
+#define DEFAULT_POLL_FIRST_MS 50L
+#define DEFAULT_POLL_MAX_MS 1000L
+#define MAX_PAGES 10000 /* continuation pages of one retrieval */
+#define MAX_TEXT 300 /* bytes of a server's text in a message */
+/* A C string as libxml2's string type. */
+#define X (const xmlChar *)
+
+struct vifs_vim {
+	vifs_http *http; /* borrowed; NULL with a custom transport */
+	vim_post_fn post;
+	void *post_arg;
+	char *where; /* "host:port" in messages */
+	char *service_path;
+	int path_given; /* the caller named the path: no fallback */
+	long poll_first_ms, poll_max_ms, task_timeout_ms;
+	vifs_vim_cancel_fn cancel;
+	void *cancel_payload;
+	int spoken; /* a SOAP answer came at least once */
+
+	/* Service content. */
+	int have_sc;
+	char *root_folder;
+	char *property_collector;
+	char *session_manager;
+	char *file_manager;
+	char *full_name, *api_type, *api_version;
+	struct vifs_vim_about about;
+
+	char *cookie; /* vmware_soap_session in use */
+	char *user; /* of the last login, for messages */
+
+	/* The last fault. */
+	int has_fault;
+	char *f_type, *f_message, *f_file, *f_privilege, *f_object, *f_name;
+	struct vifs_vim_fault fault;
+};
+
+/* A request being built. */
+struct req {
+	xmlDocPtr doc;
+	xmlNodePtr op;
+	xmlNsPtr vim, xsi;
+	int failed; /* out of memory, or text XML cannot carry */
+	const char *bad; /* the name of the element whose text was refused */
+};
+
+/* A parsed answer. */
+struct resp {
+	xmlDocPtr doc;
+	xmlXPathContextPtr xp;
+	xmlNodePtr ret; /* the <METHOD>Response element */
+};
+
+/* --- shared between the vim_*.c files (vim_soap.c unless said) ----------- */
+
+/* A copy of libxml2's string S made with malloc(), S freed; NULL stays
+ * NULL. */
+char *vim_xstrdup_xml(xmlChar *s);
+/* Makes a server's text S safe for a message, in place; returns S. */
+char *vim_clean_line(char *s);
+/* Replaces *DST with a copy of SRC (NULL allowed). */
+int vim_set_str(char **dst, const char *src);
+
+/* Building a request: R collects failures, checked by vim_call(). */
+xmlNodePtr vim_req_text(struct req *r, xmlNodePtr parent, const char *name,
+    const char *text);
+xmlNodePtr vim_req_elem(struct req *r, xmlNodePtr parent, const char *name);
+xmlNodePtr vim_req_moref(struct req *r, xmlNodePtr parent, const char *name,
+    const char *type, const char *id);
+void vim_req_free(struct req *r);
+int vim_req_begin(struct req *r, const char *method, const char *this_type,
+    const char *this_id);
+
+/* Reading an answer with XPath relative to AT. */
+xmlNodePtr vim_xp_node(struct resp *r, xmlNodePtr at, const char *expr);
+char *vim_xp_text(struct resp *r, xmlNodePtr at, const char *expr);
+void vim_resp_free(struct resp *r);
+
+/* The last fault: forgotten, taken from an answer, tested, reported. */
+void vim_forget_fault(vifs_vim *v);
+void vim_take_fault(vifs_vim *v, struct resp *r, xmlNodePtr detail,
+    char *message);
+int vim_type_is(const vifs_vim *v, const char *type);
+int vim_fault_error(vifs_vim *v, const char *method);
+
+/* Sends the request R for METHOD and parses the answer into OUT. */
+int vim_call(vifs_vim *v, const char *method, struct req *r, struct resp *out);
+
+/* The transport over a vifs_http (ARG). */
+int vim_http_post(void *arg, const char *req, size_t len,
+    struct vim_reply *reply);
+
+/* Fetches the service content once (vim_session.c). */
+int vim_need_sc(vifs_vim *v);
 
 #endif

@@ -3,7 +3,7 @@
  * order, messages and exit status (PROTOCOL.md §1-§3): --get, --put,
  * --dir and --listds over the ESXi HTTP file service; --mkdir, --rmdir,
  * --copy, --move, --listdc and --rm through the VIM API (SOAP, common/
- * vim.c), --rm falling back to the file service's DELETE of a file on a
+ * vim_*.c), --rm falling back to the file service's DELETE of a file on a
  * host without the VIM API.
  *
  * Sessions: the SOAP operations log in with the resolved user and

@@ -1,0 +1,197 @@
+/*
+ * vim_host.c - the VIM client's HostSystem lookup and the calls of its
+ * HostFirmwareSystem (sync, backup, upload URL, restore).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlstring.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include <vifs/error.h>
+#include <vifs/http.h>
+#include <vifs/vim.h>
+
+#include "internal.h"
+#include "utf8.h"
+#include "vim_int.h"
+#include "xmlquiet.h"
+/* --- the host and its firmware system ------------------------------- */
+
+/* A TraversalSpec NAME over TYPE.PATH in SEL's place, selecting NEXT. */
+static void
+traverse(struct req *r, xmlNodePtr parent, const char *name, const char *type,
+    const char *path, const char *const *next)
+{
+	xmlNodePtr sel = vim_req_elem(r, parent, "selectSet");
+
+	if (sel != NULL &&
+	    xmlNewNsProp(sel, r->xsi, X "type", X "TraversalSpec") == NULL)
+		r->failed = 1;
+	vim_req_text(r, sel, "name", name);
+	vim_req_text(r, sel, "type", type);
+	vim_req_text(r, sel, "path", path);
+	vim_req_text(r, sel, "skip", "false");
+	for (; next != NULL && *next != NULL; next++)
+		vim_req_text(r, vim_req_elem(r, sel, "selectSet"), "name",
+		    *next);
+}
+
+int
+vifs_vim_host(vifs_vim *v, struct vifs_vim_host *out)
+{
+	static const char *const M = "RetrievePropertiesEx";
+	static const char *const from_folder[] = { "folders", "dcHosts",
+		"crHosts", NULL };
+	static const char *const from_dc[] = { "folders", NULL };
+	struct req r;
+	struct resp a;
+	xmlNodePtr spec, ps, os;
+	xmlXPathObjectPtr o = NULL;
+	char *maint = NULL;
+	int error, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = vim_need_sc(v)) < 0)
+		return error;
+	if ((error = vim_req_begin(&r, M, "PropertyCollector",
+	         v->property_collector)) < 0)
+		return error;
+	spec = vim_req_elem(&r, r.op, "specSet");
+	ps = vim_req_elem(&r, spec, "propSet");
+	vim_req_text(&r, ps, "type", "HostSystem");
+	vim_req_text(&r, ps, "pathSet", "name");
+	vim_req_text(&r, ps, "pathSet", "configManager.firmwareSystem");
+	vim_req_text(&r, ps, "pathSet", "runtime.inMaintenanceMode");
+	os = vim_req_elem(&r, spec, "objectSet");
+	vim_req_moref(&r, os, "obj", "Folder", v->root_folder);
+	vim_req_text(&r, os, "skip", "true");
+	traverse(&r, os, "folders", "Folder", "childEntity", from_folder);
+	traverse(&r, os, "dcHosts", "Datacenter", "hostFolder", from_dc);
+	traverse(&r, os, "crHosts", "ComputeResource", "host", NULL);
+	vim_req_elem(&r, r.op, "options");
+	error = vim_call(v, M, &r, &a);
+	vim_req_free(&r);
+	if (error < 0)
+		return error;
+	o = xmlXPathNodeEval(a.ret,
+	    X "v:returnval/v:objects[v:obj/@type='HostSystem']", a.xp);
+	if (o != NULL && o->type == XPATH_NODESET && o->nodesetval != NULL)
+		n = o->nodesetval->nodeNr;
+	if (n != 1) {
+		error = vifs_error_set(n == 0 ? VIFS_ENOTFOUND :
+		                                VIFS_EUNSUPPORTED,
+		    "%s: %s: %s", v->where, M,
+		    n == 0 ? "the host shows no HostSystem" :
+		             "more than one HostSystem: this is a vCenter, "
+		             "not an ESXi host");
+		goto done;
+	}
+	{
+		xmlNodePtr obj = o->nodesetval->nodeTab[0];
+
+		out->id = vim_xp_text(&a, obj, "v:obj");
+		out->name = vim_clean_line(
+		    vim_xp_text(&a, obj, "v:propSet[v:name='name']/v:val"));
+		out->firmware = vim_xp_text(&a, obj,
+		    "v:propSet[v:name='configManager.firmwareSystem']/v:val");
+		maint = vim_xp_text(&a, obj,
+		    "v:propSet[v:name='runtime.inMaintenanceMode']/v:val");
+	}
+	out->in_maintenance = maint != NULL && strcmp(maint, "true") == 0;
+	if (out->id == NULL || out->firmware == NULL ||
+	    *out->firmware == '\0' || !vifs_utf8_xml_safe(out->firmware)) {
+		error = vifs_error_set(VIFS_EUNSUPPORTED,
+		    "%s: %s: the host has no HostFirmwareSystem", v->where, M);
+		goto done;
+	}
+done:
+	free(maint);
+	xmlXPathFreeObject(o);
+	vim_resp_free(&a);
+	if (error < 0)
+		vifs_vim_host_clear(out);
+	return error;
+}
+
+void
+vifs_vim_host_clear(struct vifs_vim_host *h)
+{
+	free(h->id);
+	free(h->name);
+	free(h->firmware);
+	memset(h, 0, sizeof(*h));
+}
+
+/* A method of the HostFirmwareSystem FIRMWARE; *url (when not NULL)
+ * gets its string answer.  FORCE >= 0 adds the argument "force". */
+static int
+firmware_call(vifs_vim *v, const char *method, const char *firmware, int force,
+    char **url)
+{
+	struct req r;
+	struct resp a;
+	int error;
+
+	if (url != NULL)
+		*url = NULL;
+	if ((error = vim_need_sc(v)) < 0)
+		return error;
+	if ((error = vim_req_begin(&r, method, "HostFirmwareSystem",
+	         firmware)) < 0)
+		return error;
+	if (force >= 0)
+		vim_req_text(&r, r.op, "force", force ? "true" : "false");
+	error = vim_call(v, method, &r, &a);
+	vim_req_free(&r);
+	if (error < 0)
+		return error;
+	if (url != NULL) {
+		*url = vim_clean_line(vim_xp_text(&a, a.ret, "v:returnval"));
+		if (*url == NULL || **url == '\0') {
+			free(*url);
+			*url = NULL;
+			error = vifs_error_set(VIFS_EPARSE,
+			    "%s: %s: the answer holds no URL", v->where,
+			    method);
+		}
+	}
+	vim_resp_free(&a);
+	return error;
+}
+
+int
+vifs_vim_firmware_sync(vifs_vim *v, const char *firmware)
+{
+	return firmware_call(v, "SyncFirmwareConfiguration", firmware, -1,
+	    NULL);
+}
+
+int
+vifs_vim_firmware_backup(vifs_vim *v, const char *firmware, char **url)
+{
+	return firmware_call(v, "BackupFirmwareConfiguration", firmware, -1,
+	    url);
+}
+
+int
+vifs_vim_firmware_upload_url(vifs_vim *v, const char *firmware, char **url)
+{
+	return firmware_call(v, "QueryFirmwareConfigUploadURL", firmware, -1,
+	    url);
+}
+
+int
+vifs_vim_firmware_restore(vifs_vim *v, const char *firmware, int force)
+{
+	return firmware_call(v, "RestoreFirmwareConfiguration", firmware,
+	    force ? 1 : 0, NULL);
+}
