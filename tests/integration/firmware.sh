@@ -17,7 +17,7 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 . "$srcdir/tests/lib/vcsim.sh"
 
 legacy_setup firmware
-trap 'vcsim_stop "$W/vc"; vcsim_stop "$W/vm"; vcsim_stop "$W/vf"; legacy_cleanup' EXIT
+trap 'for d in vc vm vf vu; do vcsim_stop "$W/$d"; done; legacy_cleanup' EXIT
 bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
     tap_die "make-certs.sh failed"
 MK="python3 $srcdir/tests/lib/mkimage.py"
@@ -114,6 +114,21 @@ tap_match "... which is reported not yet saved, with the host's reason" \
     "is not yet saved to the boot device \(SyncFirmwareConfiguration: .*cannot write the configuration to the boot device" \
     "$ERR"
 vcsim_stop "$W/vf"
+
+# --- hostile backup URLs: one line, nothing stored ------------------------
+for url in 'http://*/../../etc/passwd' 'http://*' 'http://*/downloads/a?x=1' \
+    'not a url' 'http://*/downloads/x.tgz' ''; do
+    # '': the host's own URL, but what it serves is a local.tgz.
+    start vu -bundle "$W/local.tgz" -backup-url "$url"
+    vifs cfgbackup "${FLEET[@]}" --dir "$W/hostile"
+    tap_eq "backup URL '$url': the host fails" 1 "$RC"
+    tap_match "... with one line" "^127.0.0.1:$VCSIM_PORT FAILED: [^
+]*
+1 hosts: 0 ok, 1 failed" "$OUT"
+    tap_eq "... and nothing is stored" 0 \
+        "$(find "$W/hostile" -type f 2>/dev/null | wc -l)"
+    vcsim_stop "$W/vu"
+done
 
 # --- a host without a VIM API (nginx) -------------------------------------
 legacy_start_sim "$W/sim" 1

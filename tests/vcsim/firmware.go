@@ -69,6 +69,7 @@ type firmwareState struct {
 	uploaded  []byte // the last PUT to the upload URL, or nil
 	esxconf   []byte
 	syncFail  bool
+	backupURL string // answer of BackupFirmwareConfiguration, or ""
 	syncs     int
 	backups   int
 	restores  int
@@ -106,8 +107,12 @@ func (f *HostFirmwareSystem) BackupFirmwareConfiguration(req *types.BackupFirmwa
 	f.st.backups++
 	f.st.download = fmt.Sprintf("/downloads/%s/configBundle-%s.tgz",
 		hex.EncodeToString(id), f.st.hostName)
+	url := "http://*" + f.st.download
+	if f.st.backupURL != "" {
+		url = f.st.backupURL
+	}
 	return &methodsBackupBody{Res: &types.BackupFirmwareConfigurationResponse{
-		Returnval: "http://*" + f.st.download}}
+		Returnval: url}}
 }
 
 func (f *HostFirmwareSystem) QueryFirmwareConfigUploadURL(req *types.QueryFirmwareConfigUploadURL) soap.HasFault {

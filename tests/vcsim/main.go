@@ -48,6 +48,8 @@ func run() error {
 	esxconf := flag.String("esxconf", "", "the host's /host/esx.conf")
 	maintenance := flag.Bool("maintenance", false, "start in maintenance mode")
 	syncFail := flag.Bool("sync-fail", false, "SyncFirmwareConfiguration fails")
+	backupURL := flag.String("backup-url", "", "URL BackupFirmwareConfiguration "+
+		"returns instead of its own")
 	flag.Parse()
 
 	if *certFile == "" || *keyFile == "" || *pass == "" {
@@ -64,7 +66,8 @@ func run() error {
 	}
 	defer model.Remove()
 
-	fw := &firmwareState{user: *user, password: *pass, syncFail: *syncFail}
+	fw := &firmwareState{user: *user, password: *pass, syncFail: *syncFail,
+		backupURL: *backupURL}
 	if err := addFirmware(fw, *bundle, *esxconf, *maintenance); err != nil {
 		return fmt.Errorf("firmware: %v", err)
 	}
