@@ -43,6 +43,7 @@ struct vifs_remoteedit {
 	char *backup_dir; /* NULL: the default */
 	char *restore;
 	char *inventory_path;
+	char *persist_error; /* PERSIST: why the host did not save */
 	size_t max;
 	vifs_http *http; /* of vifs_remoteedit_run(), borrowed */
 
@@ -131,6 +132,8 @@ vifs_remoteedit_step_name(enum vifs_remoteedit_step s)
 		return "upload";
 	case VIFS_STEP_VERIFY:
 		return "verify";
+	case VIFS_STEP_PERSIST:
+		return "persist";
 	}
 	return "none";
 }
@@ -643,6 +646,35 @@ verify_end(vifs_remoteedit *re, vifs_fleet_host *h, int error)
 	    file, vifs_remote_state_name(re->res.state), re->backup);
 }
 
+/*
+ * PERSIST: the host writes its configuration to the boot device now.  The
+ * edit is verified already, so this never fails it: the result says
+ * whether the host saved it.  Blocks for the VIM exchanges (login, find
+ * the firmware system, SyncFirmwareConfiguration, logout) on the host's
+ * handle, which no request holds between steps.
+ */
+static int
+persist_begin(vifs_remoteedit *re, vifs_fleet_host *h)
+{
+	vifs_http *http;
+
+	if (re->o.persist == NULL)
+		return VIFS_OK;
+	if ((http = vifs_fleet_host_http(h)) == NULL)
+		vifs_error_set(VIFS_ERROR, "the host's connection is busy");
+	else if (vifs_firmware_persist(http, re->o.persist) == 0)
+		re->res.persisted = 1;
+	if (!re->res.persisted) {
+		free(re->persist_error);
+		re->persist_error = vifs_strdup(vifs_error_last());
+		re->res.persist_error = re->persist_error ? re->persist_error :
+		                                            "out of memory";
+	}
+	vifs_error_clear();
+	notify(re, VIFS_STEP_PERSIST);
+	return VIFS_OK;
+}
+
 /* --- the machine ----------------------------------------------------------- */
 
 struct step {
@@ -663,6 +695,7 @@ static const struct step steps[] = {
 	{ VIFS_STEP_CONFLICT, conflict_begin, conflict_end },
 	{ VIFS_STEP_PUT, put_begin, put_end },
 	{ VIFS_STEP_VERIFY, verify_begin, verify_end },
+	{ VIFS_STEP_PERSIST, persist_begin, NULL },
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
@@ -998,6 +1031,7 @@ vifs_remoteedit_free(vifs_remoteedit *re)
 	free(re->backup_dir);
 	free(re->restore);
 	free(re->inventory_path);
+	free(re->persist_error);
 	vifs_pci_topology_free(re->topo);
 	free(re->data);
 	free(re->sent);

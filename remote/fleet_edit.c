@@ -53,7 +53,7 @@ struct host_edit {
 	struct edit_job *j;
 	vifs_fleet_host *h;
 	vifs_remoteedit *re;
-	char persisted[1024]; /* what came of saving to the boot device */
+	struct vifs_firmware_login login; /* of the PERSIST step */
 };
 
 /* The backup directory of host H: --backup-dir/HOST, or the default. */
@@ -138,16 +138,6 @@ on_step(void *payload, vifs_remoteedit *re, enum vifs_remoteedit_step done)
 	struct host_edit *he = payload;
 	const struct vifs_remoteedit_result *r = vifs_remoteedit_result(re);
 
-	/* Verified: the host's configuration to its boot device, a
-	 * blocking exchange on the host's handle. */
-	if (done == VIFS_STEP_VERIFY) {
-		const char *user, *password;
-
-		vifs_fleet_host_credentials(he->h, &user, &password);
-		tool_persist(vifs_fleet_host_http(he->h), user, password, NULL,
-		    he->j->opts->conn.servicepath, he->j->opts->no_persist,
-		    he->persisted, sizeof(he->persisted));
-	}
 	if (done == VIFS_STEP_BACKUP && r->conflict_backup != NULL)
 		tool_warnf("%s: esx.conf had changed since it was read; "
 		           "uploading over it because of --force (the copy "
@@ -184,6 +174,14 @@ edit_start(vifs_fleet_host *h, void *payload)
 	ro.check = on_check;
 	ro.step = on_step;
 	ro.payload = he;
+	/* After a verified change, each host saves its configuration to
+	 * its boot device: the PERSIST step, with the host's credentials. */
+	if (!j->opts->no_persist) {
+		vifs_fleet_host_credentials(h, &he->login.username,
+		    &he->login.password);
+		he->login.service_path = j->opts->conn.servicepath;
+		ro.persist = &he->login;
+	}
 	error = vifs_remoteedit_new(&he->re, &ro);
 	free(dir);
 	if (error < 0)
@@ -219,9 +217,13 @@ ok_note(char *note, size_t size, const struct edit_job *j,
 		    "would change esx.conf: -%zu +%zu lines (--dry-run)",
 		    vifs_editcheck_lines_removed(c),
 		    vifs_editcheck_lines_added(c));
-	else
+	else {
+		char line[1536];
+
+		tool_persist_line(r, j->opts->no_persist, line, sizeof(line));
 		snprintf(note, size, "%s and verified; backup %s; %s", j->verb,
-		    r->backup, he->persisted);
+		    r->backup, line);
+	}
 }
 
 static void

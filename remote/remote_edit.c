@@ -39,6 +39,7 @@ struct session {
 	void *arg;
 	int edit_rc; /* the exit status of a failed EDIT */
 	char *pub_path; /* URL path of the inventory the host publishes */
+	struct vifs_firmware_login login; /* of the PERSIST step */
 };
 
 static void
@@ -133,6 +134,18 @@ session_edit_opts(struct vifs_remoteedit_opts *ro, struct session *s)
 	    (s->opts->dry_run ? VIFS_REMOTEEDIT_DRY_RUN : 0);
 	ro->step = on_step;
 	ro->payload = s;
+	/* After a verified change: the configuration to the boot device. */
+	if (!s->opts->no_persist) {
+		const char *c = s->conn.cookie ? strchr(s->conn.cookie, '=') :
+		                                 NULL;
+
+		memset(&s->login, 0, sizeof(s->login));
+		s->login.username = s->conn.username;
+		s->login.password = s->conn.password;
+		s->login.cookie = c ? c + 1 : NULL;
+		s->login.service_path = s->conn.opts.servicepath;
+		ro->persist = &s->login;
+	}
 	return TOOL_OK;
 }
 
@@ -326,53 +339,37 @@ report_failure(const struct session *s, const struct vifs_remoteedit_result *r)
 }
 
 int
-tool_persist(struct vifs_http *h, const char *user, const char *password,
-    const char *cookie, const char *service_path, int no_persist, char *line,
-    size_t size)
+tool_persist_line(const struct vifs_remoteedit_result *r, int no_persist,
+    char *line, size_t size)
 {
 	static const char lose[] = "a hard reset of the host before its next "
 	                           "hourly auto-backup (or a clean shutdown) "
 	                           "loses the change";
-	struct vifs_firmware_login login;
 
-	if (no_persist) {
-		snprintf(line, size,
-		    "not yet saved to the boot device (--no-persist): %s",
-		    lose);
-		return 0;
-	}
-	if (h == NULL) {
-		snprintf(line, size,
-		    "not yet saved to the boot device (no connection left to "
-		    "ask it): %s",
-		    lose);
-		return 0;
-	}
-	memset(&login, 0, sizeof(login));
-	login.username = user;
-	login.password = password;
-	login.cookie = cookie;
-	login.service_path = service_path;
-	if (vifs_firmware_persist(h, &login) == 0) {
+	if (r->persisted) {
 		snprintf(line, size, "saved to the boot device");
 		return 1;
 	}
-	snprintf(line, size,
-	    "not yet saved to the boot device (SyncFirmwareConfiguration: "
-	    "%s): %s; on the host, /sbin/auto-backup.sh saves it now",
-	    vifs_error_last(), lose);
+	if (no_persist || r->persist_error == NULL)
+		snprintf(line, size,
+		    "not yet saved to the boot device (--no-persist): %s",
+		    lose);
+	else
+		snprintf(line, size,
+		    "not yet saved to the boot device "
+		    "(SyncFirmwareConfiguration: %s): %s; on the host, "
+		    "/sbin/auto-backup.sh saves it now",
+		    r->persist_error, lose);
 	return 0;
 }
 
-/* After a verified edit: the host's configuration to its boot device. */
+/* After a verified change: what the PERSIST step found. */
 static void
 persist(struct session *s, const struct tool_doc_opts *opts)
 {
-	const char *c = s->conn.cookie ? strchr(s->conn.cookie, '=') : NULL;
 	char line[2048];
 
-	if (tool_persist(s->http, s->conn.username, s->conn.password,
-	        c ? c + 1 : NULL, s->conn.opts.servicepath, opts->no_persist,
+	if (tool_persist_line(vifs_remoteedit_result(s->re), opts->no_persist,
 	        line, sizeof(line)))
 		tool_notef("%s on %s %s", s->what, s->host, line);
 	else

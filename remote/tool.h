@@ -159,17 +159,14 @@ int tool_report_check(const struct vifs_editcheck *c, const char *name,
     int force);
 
 /*
- * After an edit of a host's esx.conf: asks the host through H to write its
- * configuration to the boot device (SyncFirmwareConfiguration) with
- * USER/PASSWORD or the session COOKIE, unless NO_PERSIST, and writes what
- * came of it to LINE: "saved to the boot device", or "not yet saved to
- * the boot device (why): ..." with what a hard reset would lose.  Returns
- * 1 when saved, 0 when not.
+ * What came of the PERSIST step of the edit R (<vifs/remoteedit.h>), in
+ * LINE: "saved to the boot device", or "not yet saved to the boot device
+ * (why): ..." with what a hard reset would lose (NO_PERSIST: the step was
+ * left out by --no-persist).  Returns 1 when saved, 0 when not.
  */
-struct vifs_http;
-int tool_persist(struct vifs_http *h, const char *user, const char *password,
-    const char *cookie, const char *service_path, int no_persist, char *line,
-    size_t size);
+struct vifs_remoteedit_result;
+int tool_persist_line(const struct vifs_remoteedit_result *r, int no_persist,
+    char *line, size_t size);
 
 /* Parses "--output" values: "text", "xml" or "json". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);

@@ -35,6 +35,7 @@
 #include <vifs/backup.h>
 #include <vifs/common.h>
 #include <vifs/esxconf.h>
+#include <vifs/firmware.h>
 #include <vifs/fleet.h>
 #include <vifs/http.h>
 #include <vifs/inventory.h>
@@ -67,6 +68,9 @@ enum vifs_remoteedit_step {
 	VIFS_STEP_VERIFY,
 	VIFS_STEP_EDIT, /* the new bytes: the edit, its lint, a restore */
 	VIFS_STEP_INVENTORY, /* the inventory the host publishes */
+	/* After VERIFY: the host writes its configuration to the boot
+	 * device (<vifs/firmware.h>); never fails the edit. */
+	VIFS_STEP_PERSIST,
 };
 
 enum vifs_remoteedit_flags {
@@ -162,6 +166,14 @@ struct vifs_remoteedit_opts {
 	const char *inventory_path;
 	vifs_remoteedit_inventory_fn inventory; /* NULL: none */
 	vifs_remoteedit_check_fn check; /* NULL: none */
+	/*
+	 * The VIM login of the PERSIST step, which asks the host after a
+	 * verified change to write its configuration to the boot device
+	 * (SyncFirmwareConfiguration); NULL: no PERSIST step.  Borrowed: it
+	 * and its strings must outlive the edit.  The step blocks for its
+	 * exchanges on the host's handle (vifs_fleet_host_http()).
+	 */
+	const struct vifs_firmware_login *persist;
 	vifs_remoteedit_step_fn step; /* NULL: none */
 	void *payload; /* given to EDIT, CHECK and STEP */
 };
@@ -192,6 +204,11 @@ struct vifs_remoteedit_result {
 	 * found at the second read, or NULL. */
 	const char *conflict_backup;
 	const char *restored; /* RESTORE: the backup picked, or NULL */
+	/* PERSIST: 1 when the host saved its configuration to the boot
+	 * device; else 0 and PERSIST_ERROR says why (NULL when the step did
+	 * not run: no change, a dry run, a failure, no login given). */
+	int persisted;
+	const char *persist_error;
 	size_t len_sent, len_final;
 	char sha256_original[VIFS_SHA256_HEX]; /* as fetched */
 	char sha256_current[VIFS_SHA256_HEX]; /* at the conflict check */
