@@ -179,6 +179,17 @@ vifs_connect_match(size_t *which, const char **value,
 	return 2;
 }
 
+/* 1 when TEXT is the trace level 0 ("0", "00"). */
+static int
+level_zero(const char *text)
+{
+	if (*text == '\0')
+		return 0;
+	while (*text == '0')
+		text++;
+	return *text == '\0';
+}
+
 /* Sets option I of DEFS in *o to VALUE (a flag: to V != 0). */
 static void
 store(struct vifs_connect_opts *o, size_t i, const char *value, int v)
@@ -189,8 +200,9 @@ store(struct vifs_connect_opts *o, size_t i, const char *value, int v)
 		*(int *)(void *)p = v;
 	else
 		*(const char **)(void *)p = value;
+	/* Level 0 is no trace at all (VI_VERBOSE=0). */
 	if (where[i] == O(verbose))
-		o->verbose_given = 1;
+		o->verbose_given = value == NULL || !level_zero(value);
 }
 
 int
@@ -453,7 +465,7 @@ vifs_connect_base_url(char **out, const char *protocol, const char *server,
     const char *port)
 {
 	struct vifs_buf b = VIFS_BUF_INIT;
-	const char *scheme;
+	const char *scheme, *colon;
 	int v6, error;
 
 	*out = NULL;
@@ -472,8 +484,23 @@ vifs_connect_base_url(char **out, const char *protocol, const char *server,
 	if (port != NULL && !valid_port(port))
 		return vifs_error_set(VIFS_EINVAL,
 		    "--portnumber: '%s' is not a port number", port);
-	/* An IPv6 address gets its brackets. */
-	v6 = server[0] != '[' && strchr(server, ':') != NULL;
+	/* "host:port" with one colon is a host and its port, as the
+	 * vSphere CLI reads --server; an IPv6 address (two colons or more)
+	 * gets its brackets. */
+	colon = server[0] != '[' ? strchr(server, ':') : NULL;
+	if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+		if (!valid_port(colon + 1))
+			return vifs_error_set(VIFS_EINVAL,
+			    "--server: '%s': '%s' is not a port number", server,
+			    colon + 1);
+		if (port != NULL && strcmp(port, colon + 1) != 0)
+			return vifs_error_set(VIFS_EINVAL,
+			    "--server '%s' names port %s, --portnumber %s",
+			    server, colon + 1, port);
+		port = NULL;
+		colon = NULL;
+	}
+	v6 = colon != NULL;
 	error = vifs_buf_printf(&b, "%s://%s%s%s%s%s", scheme, v6 ? "[" : "",
 	    server, v6 ? "]" : "", port ? ":" : "", port ? port : "");
 	if (error < 0)

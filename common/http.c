@@ -450,6 +450,42 @@ ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *arg)
 
 /* --- callbacks ---------------------------------------------------- */
 
+/*
+ * Appends the standard reason phrase to a status line of a code alone
+ * ("404", as HTTP/2 has it), as LWP's status_line does.
+ */
+static void
+add_reason(char *line, size_t size)
+{
+	static const struct {
+		const char *code, *reason;
+	} reasons[] = {
+		{ "200", "OK" },
+		{ "201", "Created" },
+		{ "204", "No Content" },
+		{ "301", "Moved Permanently" },
+		{ "302", "Found" },
+		{ "400", "Bad Request" },
+		{ "401", "Unauthorized" },
+		{ "403", "Forbidden" },
+		{ "404", "Not Found" },
+		{ "405", "Method Not Allowed" },
+		{ "409", "Conflict" },
+		{ "500", "Internal Server Error" },
+		{ "502", "Bad Gateway" },
+		{ "503", "Service Unavailable" },
+		{ "504", "Gateway Timeout" },
+	};
+
+	if (strlen(line) != 3)
+		return;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(line, reasons[i].code) == 0) {
+			snprintf(line + 3, size - 3, " %s", reasons[i].reason);
+			return;
+		}
+}
+
 static size_t
 header_cb(char *data, size_t size, size_t n, void *arg)
 {
@@ -463,8 +499,18 @@ header_cb(char *data, size_t size, size_t n, void *arg)
 			l--;
 		if (l >= sizeof(h->status_line))
 			l = sizeof(h->status_line) - 1;
+		/* "404 Not Found", as LWP's status_line: no protocol. */
+		while (l > 0 && *data != ' ') {
+			data++;
+			l--;
+		}
+		while (l > 0 && *data == ' ') {
+			data++;
+			l--;
+		}
 		memcpy(h->status_line, data, l);
 		h->status_line[l] = '\0';
+		add_reason(h->status_line, sizeof(h->status_line));
 		/* It goes into messages: no escape sequences, no 8-bit
 		 * (C1) controls; a status line is ASCII. */
 		for (char *q = h->status_line; *q; q++)

@@ -1,11 +1,14 @@
 /*
- * conn.c - the vifs command's side of <vifs/connect.h>: prompts on the
- * terminal that a stop signal interrupts, the vSphere CLI's messages as
+ * conn.c - the vifs command's side of <vifs/connect.h>: prompts that a
+ * stop signal interrupts (the user name on standard input as VILib reads
+ * it, the password on the terminal), the vSphere CLI's messages as
  * the Perl tools print them, --verbose traces on standard error.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <vifs/connect.h>
 #include <vifs/error.h>
@@ -15,12 +18,56 @@
 #include "msg.h"
 #include "progress.h"
 
-/* The terminal prompt; a stop signal that arrived while it waited stops
- * the resolution. */
+/*
+ * A prompt with echo (the user name), as VILib asks it: the prompt on
+ * standard output, the answer one line of standard input, terminal or
+ * not.  Reads byte by byte so that nothing after the line is taken.
+ */
+static int
+prompt_stdin(char **out, const char *prompt)
+{
+	char line[1024];
+	size_t n = 0;
+	int eof = 1;
+
+	*out = NULL;
+	fputs(prompt, stdout);
+	fflush(stdout);
+	for (;;) {
+		char ch;
+		ssize_t r = read(STDIN_FILENO, &ch, 1);
+
+		if (r < 0 && errno == EINTR && !progress_stopped())
+			continue;
+		if (r <= 0)
+			break;
+		if (ch == '\n') {
+			eof = 0;
+			break;
+		}
+		if (n + 1 >= sizeof(line))
+			return vifs_error_set(VIFS_EINVAL,
+			    "the answer to '%s' is too long", prompt);
+		line[n++] = ch;
+	}
+	if (eof && n == 0)
+		return vifs_error_set(VIFS_ENOTFOUND, "no answer");
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	line[n] = '\0';
+	if ((*out = strdup(line)) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The prompts: the user name on standard input, the password on the
+ * terminal with echo off; a stop signal that arrived while it waited
+ * stops the resolution. */
 static int
 prompt_cb(void *payload, char **out, const char *prompt, int echo)
 {
-	int error = vifs_connect_prompt_tty(payload, out, prompt, echo);
+	int error = echo ? prompt_stdin(out, prompt) :
+	                   vifs_connect_prompt_tty(payload, out, prompt, echo);
 
 	if (progress_stopped()) {
 		vifs_connect_secret_free(*out);

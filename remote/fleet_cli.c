@@ -26,12 +26,21 @@
 #define BAR_WIDTH 24
 #define PARALLEL_MAX 4096
 
-enum fleet_opt { OPT_SERVER, OPT_SERVERS, OPT_PARALLEL, OPT_HOST_TIMEOUT };
+enum fleet_opt {
+	OPT_SERVER,
+	OPT_SERVERS,
+	OPT_PARALLEL,
+	OPT_HOST_TIMEOUT,
+	OPT_FLEET,
+};
 
 /* The fleet options; --server here takes every occurrence. */
 static const struct vifs_connect_optdef fleet_defs[] = {
 	[OPT_SERVER] = { "server", 0, VIFS_CONNECT_VALUE, "VI_SERVER", NULL,
 	    "A host; repeat for several" },
+	[OPT_FLEET] = { "fleet", 0, VIFS_CONNECT_FLAG, NULL, NULL,
+	    "Each --server adds a host (without it the last one wins, as in "
+	    "VMware's vifs)" },
 	[OPT_SERVERS] = { "servers", 0, VIFS_CONNECT_VALUE, "VI_SERVERS", NULL,
 	    "File of hosts, one host[:port] a line, '#' comments; the "
 	    "variable holds hosts separated by commas or blanks" },
@@ -87,6 +96,8 @@ fleet_cli_fleet_option(struct fleet_cli *fc, const char *family, int argc,
 	case OPT_HOST_TIMEOUT:
 		fc->host_timeout = value;
 		break;
+	case OPT_FLEET:
+		break; /* chose the fleet command: fleet_cli_wanted() */
 	}
 	return n;
 }
@@ -110,7 +121,7 @@ fleet_cli_option(struct fleet_cli *fc, const char *family, int argc,
 int
 fleet_cli_wanted(int argc, char **argv)
 {
-	int servers = 0, url = 0;
+	int url = 0, server = 0;
 	const char *env;
 
 	for (int i = 1; i < argc; i++) {
@@ -125,7 +136,7 @@ fleet_cli_wanted(int argc, char **argv)
 		if (n > 0) {
 			if (which != OPT_SERVER)
 				return 1;
-			servers++;
+			server = 1;
 			i += n - 1;
 			continue;
 		}
@@ -134,10 +145,10 @@ fleet_cli_wanted(int argc, char **argv)
 		    strcmp(argv[i], "-url") == 0)
 			url = 1;
 	}
-	if (servers > 1)
-		return 1;
+	/* --server repeated is one host, the last (VMware's vifs); a
+	 * fleet needs --servers, VI_SERVERS or --fleet. */
 	env = getenv("VI_SERVERS");
-	return servers == 0 && !url && env != NULL && *env != '\0';
+	return !server && !url && env != NULL && *env != '\0';
 }
 
 int
@@ -234,8 +245,8 @@ collect_hosts(struct fleet_cli *fc, const char *family)
 		return tool_usagef(family, "VI_SERVERS: %s", vifs_error_last());
 	if (vifs_hostlist_count(fc->hosts) == 0)
 		return tool_usagef(family,
-		    "no hosts: give --server (repeatable), --servers FILE "
-		    "or VI_SERVERS");
+		    "no hosts: give --server (with --fleet repeatable), "
+		    "--servers FILE or VI_SERVERS");
 	return TOOL_OK;
 }
 
@@ -609,7 +620,12 @@ fleet_cli_hide_password(struct fleet_cli *fc, char **copy, int argc,
 void
 fleet_cli_usage(FILE *f)
 {
-	fputs("  --server HOST[:PORT]     a host; repeat it for several\n"
+	fputs("  --server HOST[:PORT]     a host; repeat it for several (the\n"
+	      "                           options of VMware's vifs need\n"
+	      "                           --fleet for that)\n"
+	      "  --fleet                  run VMware's vifs options as a "
+	      "fleet\n"
+	      "                           command (DIR/HOST/ for --get)\n"
 	      "  --servers FILE           hosts, one host[:port] a line, '#'\n"
 	      "                           comments (or VI_SERVERS: hosts\n"
 	      "                           separated by commas or blanks)\n"

@@ -65,9 +65,10 @@ int fleet_cli_fleet_option(struct fleet_cli *fc, const char *family, int argc,
 
 /*
  * Returns 1 when the legacy command line ARGV names several hosts: a fleet
- * option (--servers, --parallel, --host-timeout), --server more than
- * once, or VI_SERVERS in the environment with neither --server nor --url
- * on the command line.
+ * option (--servers, --parallel, --host-timeout, --fleet), or VI_SERVERS
+ * in the environment with neither --server nor --url on the command
+ * line.  --server repeated without --fleet is one host, the last, as in
+ * VMware's vifs.
  */
 int fleet_cli_wanted(int argc, char **argv);
 

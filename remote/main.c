@@ -27,7 +27,8 @@ static const char main_usage[] =
     "       vifs --help | --version\n"
     "\n"
     "conn: the vSphere CLI's connection options (--server, --username, ...);\n"
-    "--servers FILE or --server repeated runs the same across many hosts.\n"
+    "--servers FILE, VI_SERVERS or --fleet with --server repeated runs the\n"
+    "same across many hosts; otherwise the last --server wins.\n"
     "\n"
     "vifs edits ESXi host configuration (esx.conf) safely: lossless\n"
     "structural edits, passthrough changes with safety checks, backup,\n"
@@ -75,13 +76,11 @@ main(int argc, char **argv)
 		return tool_audit_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "cfgbackup") == 0)
 		return tool_cfgbackup_main(argc - 1, argv + 1);
-	/* VMware vifs's options, --help and --version included; across
-	 * several hosts with --servers, --server repeated or VI_SERVERS. */
-	if (argv[1][0] == '-' && fleet_cli_wanted(argc, argv))
+	/* VMware vifs's options, --help and --version included, and its
+	 * destination path anywhere among them (Getopt::Long permutes:
+	 * "vifs /tmp/out -g /host/esx.conf"); across several hosts with
+	 * --servers, VI_SERVERS or --fleet. */
+	if (fleet_cli_wanted(argc, argv))
 		return tool_fleet_main(argc, argv);
-	if (argv[1][0] == '-')
-		return tool_legacy_main(argc, argv);
-	tool_errorf("unknown command or option '%s'", argv[1]);
-	fputs(main_usage, stderr);
-	return TOOL_USAGE;
+	return tool_legacy_main(argc, argv);
 }

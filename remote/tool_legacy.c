@@ -18,6 +18,7 @@
  * errors included, exit 1.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -191,6 +192,32 @@ get_unsuccessful(struct legacy *l, const char *url)
 	    *sl ? sl : "failed to get response");
 }
 
+/*
+ * After a failed request: when the host refused the connection, prints
+ * what VMware's vifs prints then (its login fails first:
+ * "Error connecting to server at '<service URL>': Connection refused")
+ * and returns 1; else 0.
+ */
+static int
+refused(const struct legacy *l)
+{
+	const char *url = l->conn.opts.url;
+
+	if (vifs_error_last_code() != VIFS_ENET ||
+	    strstr(vifs_error_last(), strerror(ECONNREFUSED)) == NULL)
+		return 0;
+	if (l->service_url != NULL)
+		url = l->service_url;
+	fprintf(stderr,
+	    "Error connecting to server at '%s%s': "
+	    "Connection refused\n",
+	    url ? url : l->conn.base_url,
+	    url ? "" :
+	          (l->conn.opts.servicepath ? l->conn.opts.servicepath :
+	                                      "/sdk/webService"));
+	return 1;
+}
+
 /* --- the VIM API session ------------------------------------------ */
 
 static int
@@ -327,6 +354,8 @@ soap_open(struct legacy *l, const char *label, int fallback)
 	}
 	tool_liberror();
 	f = vifs_vim_last_fault(l->vim);
+	if (refused(l))
+		goto fail;
 	if (f != NULL && f->message != NULL)
 		fprintf(stderr, "Error: %s\n", f->message);
 	else
@@ -462,6 +491,8 @@ do_get(struct legacy *l, const char *remote, const char *local)
 		if (progress_stopped())
 			goto done;
 		tool_liberror();
+		if (refused(l))
+			goto done;
 		get_unsuccessful(l, url);
 		rc = fail("Error: File can not be downloaded to %s.", target);
 		goto done;
@@ -544,6 +575,8 @@ do_put(struct legacy *l, const char *local, const char *remote)
 		if (progress_stopped())
 			goto done;
 		tool_liberror();
+		if (refused(l))
+			goto done;
 		rc = fail("Error: File %s can not be uploaded to %s.", local,
 		    shown);
 		goto done;
@@ -578,6 +611,8 @@ list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
 		if (progress_stopped())
 			goto done;
 		tool_liberror();
+		if (refused(l))
+			goto done;
 		get_unsuccessful(l, url);
 		rc = fail("Error: Can not list directory '%s'.", shown);
 		goto done;
@@ -667,23 +702,46 @@ do_listds(struct legacy *l, const char *dc)
 	return rc;
 }
 
-/* Reads the answer to a deletion prompt from standard input: "y" or
- * "yes" in any case, blanks around allowed. */
+/*
+ * Asks QUESTION (vifs's request_confirm): the question and a blank on
+ * standard output, one line of standard input as the answer, taken when
+ * it holds a "y" or "Y" anywhere (vifs's unanchored match).  Otherwise
+ * prints vifs's abort lines and returns 0.
+ */
 static int
-confirmed(void)
+confirmed(const char *question)
 {
-	char line[256];
-	char *p, *e;
+	char line[1024];
+	int ok = 0;
 
+	printf("%s ", question);
 	fflush(stdout);
-	if (fgets(line, sizeof(line), stdin) == NULL)
+	if (fgets(line, sizeof(line), stdin) != NULL)
+		ok = strpbrk(line, "yY") != NULL;
+	if (!ok) {
+		printf("Deletion of file has been aborted.\n");
+		fflush(stdout);
+		fputc('\n', stderr); /* vifs's die "\n" */
+	}
+	return ok;
+}
+
+/* confirmed() of "WHAT 'PATH'? (y/n) :". */
+static int
+confirmed_path(const char *what, const char *path)
+{
+	size_t len = strlen(what) + strlen(path) + 16;
+	char *q = malloc(len);
+	int ok;
+
+	if (q == NULL) {
+		tool_errorf("out of memory");
 		return 0;
-	for (p = line; isspace((unsigned char)*p); p++)
-		;
-	for (e = p + strlen(p); e > p && isspace((unsigned char)e[-1]); e--)
-		;
-	*e = '\0';
-	return strcasecmp(p, "y") == 0 || strcasecmp(p, "yes") == 0;
+	}
+	snprintf(q, len, "%s '%s'? (y/n) :", what, path);
+	ok = confirmed(q);
+	free(q);
+	return ok;
 }
 
 /* --rm REMOTE: DeleteDatastoreFile_Task, as vifs; a file on a host
@@ -702,13 +760,9 @@ do_rm(struct legacy *l, const char *text)
 		tool_errorf("out of memory");
 		goto done;
 	}
-	if (rp->mode == VIFS_REMOTEPATH_FOLDER && !l->o.force) {
-		printf("Remove '%s'? (y/n) : ", rp->path);
-		if (!confirmed()) {
-			printf("Deletion of file has been aborted.\n");
-			goto done;
-		}
-	}
+	if (rp->mode == VIFS_REMOTEPATH_FOLDER && !l->o.force &&
+	    !confirmed_path("Remove", rp->path))
+		goto done;
 	if (rp->mode == VIFS_REMOTEPATH_HOST) {
 		rc = fail("Deleting of paths in /host is not supported.");
 		goto done;
@@ -748,6 +802,8 @@ do_rm(struct legacy *l, const char *text)
 		if (progress_stopped())
 			goto done;
 		tool_liberror();
+		if (refused(l))
+			goto done;
 		rc = fail("Unable to delete %s:\n%s", shown,
 		    *sl ? sl : vifs_strerror(code));
 		goto done;
@@ -828,13 +884,8 @@ do_rmdir(struct legacy *l, const char *text)
 		return fail("Deleting of paths in /host is not supported.");
 	if (parse_dspath(&rp, &ds, text) != 0)
 		return LEGACY_FAIL;
-	if (!l->o.force) {
-		printf("Remove directory '%s'? (y/n) : ", text);
-		if (!confirmed()) {
-			printf("Deletion of file has been aborted.\n");
-			goto done;
-		}
-	}
+	if (!l->o.force && !confirmed_path("Remove directory", text))
+		goto done;
 	if (soap_open(l, ds, 0) < 0)
 		goto done;
 	if (make_url(l, rp, &url, &path) < 0 || open_host(l, text) < 0) {

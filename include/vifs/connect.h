@@ -63,7 +63,7 @@ struct vifs_connect_opts {
 	const char *timeout; /* seconds a connection or transfer may stall */
 	int passthroughauth;
 	int insecure;
-	int verbose_given;
+	int verbose_given; /* --verbose at a level other than 0 */
 	const char *deadline; /* seconds the whole command may take */
 };
 
@@ -297,8 +297,11 @@ VIFS_EXTERN void vifs_connect_free(struct vifs_connect *c);
 
 /*
  * Makes the base URL "scheme://host[:port]" for PROTOCOL (NULL: https;
- * "http" or "https" in any case), SERVER (an IPv6 address gets brackets)
- * and PORT (NULL: the scheme's; else 1..65535) into a new string *out
+ * "http" or "https" in any case), SERVER ("host:port" with one colon is a
+ * host and its port, as the vSphere CLI has it; an IPv6 address, with two
+ * colons or more, gets brackets) and PORT (NULL: the scheme's, or
+ * SERVER's; else 1..65535, equal to SERVER's if it has one) into a new
+ * string *out
  * (caller frees).  VIFS_EINVAL with the option named otherwise.
  */
 VIFS_EXTERN int vifs_connect_base_url(char **out, const char *protocol,

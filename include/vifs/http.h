@@ -158,7 +158,8 @@ VIFS_EXTERN long vifs_http_last_status(const vifs_http *h);
  */
 VIFS_EXTERN long long vifs_http_last_modified(const vifs_http *h);
 
-/* Status line of the last response ("HTTP/1.1 404 Not Found"), or "". */
+/* Status line of the last response without its protocol, as LWP's
+ * status_line ("404 Not Found"), or "". */
 VIFS_EXTERN const char *vifs_http_last_status_line(const vifs_http *h);
 
 /*

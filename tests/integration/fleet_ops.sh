@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The fleet commands on a few simulated hosts: hosts from --server
-# repeated, --servers and VI_SERVERS; --get into DIR/HOST/NAME (and a host
+# The fleet commands on a few simulated hosts: hosts from --fleet with
+# --server repeated, --servers and VI_SERVERS; --get into DIR/HOST/NAME (and a host
 # directory that is a planted symbolic link); --put to every host; audit
 # with drift, lint errors and an agent inventory; per-host trust from the
 # known-hosts file; usage errors; the progress bar only on a terminal; a
@@ -22,14 +22,14 @@ for p in "${PORTS[@]}"; do
     H+=("127.0.0.1:$p")
 done
 AUTH=(--username root --password "$ESXSIM_PASSWORD" --cacertsfile "$ESXSIM_CA")
-SERVERS=()
+SERVERS=(--fleet)
 for h in "${H[@]}"; do
     SERVERS+=(--server "$h")
 done
 
 # --- hosts and --get ------------------------------------------------------------
 vifs "${SERVERS[@]}" "${AUTH[@]}" --get /host/esx.conf "$W/a"
-tap_eq "--server repeated, --get: exit 0" 0 "$RC"
+tap_eq "--fleet with --server repeated, --get: exit 0" 0 "$RC"
 tap_eq "... one 'HOST ok' line per host, then the summary" \
     "$(printf '%s ok\n' "${H[@]}" | sort)" \
     "$(head -n 4 <<<"$OUT" | sort)"

@@ -28,7 +28,7 @@ vifs "${HOST[@]}" --username root --password wrong --get /host/esx.conf \
 tap_eq "a wrong password exits 1" 1 "$RC"
 tap_eq "... with the reason, the GET line and vifs's message" \
     "vifs: authentication failed for root@127.0.0.1:$ESXSIM_PORT
-GET $ESXSIM_URL/host/esx.conf unsuccessful : HTTP/1.1 401 Unauthorized
+GET $ESXSIM_URL/host/esx.conf unsuccessful : 401 Unauthorized
 Error: File can not be downloaded to $L/a.conf." "$ERR"
 tap_run "... and no local file" test ! -e "$L/a.conf"
 vifs "${HOST[@]}" --username nobody --password "$PW" --dir /host
@@ -38,8 +38,8 @@ tap_match "an unknown user: authentication failed for nobody@" \
 before=$(requests)
 vifs "${HOST[@]}" --get /host/esx.conf "$L/a.conf"
 tap_eq "no credentials and no terminal exits 1" 1 "$RC"
-tap_match "... with the vSphere CLI's message on stdout" \
-    "^Must have one of command options 'sessionfile', 'passthroughauth', 'credstore' or a 'username' and 'password' pair"$'\n' \
+tap_match "... after VILib's user prompt (empty input), its message on stdout" \
+    "^Enter username: Must have one of command options 'sessionfile', 'passthroughauth', 'credstore' or a 'username' and 'password' pair"$'\n' \
     "$OUT"
 tap_match "... then the usage" "Synopsis: vifs OPTIONS" "$OUT"
 tap_eq "... and nothing is sent" "$before" "$(requests)"
@@ -145,8 +145,8 @@ tap_match "... the new password is the one used" \
 vifs credstore -f "$CS" add -s "127.0.0.1:$ESXSIM_PORT" -u admin -p x
 vifs --credstore "$CS" --url "$ESXSIM_URL/sdk" --cacertsfile "$ESXSIM_CA" \
     --dir /host
-tap_match "two users stored and no terminal: no credentials" \
-    "^Must have one of command options" "$OUT"
+tap_match "two users stored, empty input: VILib's two user prompts, no credentials" \
+    "^Enter username: Enter username: Must have one of command options" "$OUT"
 vifs credstore -f "$CS" list -s "127.0.0.1:$ESXSIM_PORT"
 tap_eq "credstore list -s" "Server       User Name   
 127.0.0.1:$ESXSIM_PORT admin       

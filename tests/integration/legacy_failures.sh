@@ -25,16 +25,22 @@ start=$SECONDS
 vifs --server 127.0.0.1 --portnumber "$down" --username root --password x \
     --get /host/esx.conf "$L/down.conf"
 tap_eq "a host that is down: exit 1" 1 "$RC"
-tap_eq "... connection refused, then vifs's lines" \
+tap_eq "... connection refused, then vifs's line" \
     "vifs: 127.0.0.1:$down: cannot connect: Connection refused
-GET https://127.0.0.1:$down/host/esx.conf unsuccessful : failed to get response
-Error: File can not be downloaded to $L/down.conf." "$ERR"
+Error connecting to server at 'https://127.0.0.1:$down/sdk/webService': Connection refused" "$ERR"
 tap_run "... within seconds (two quick retries)" \
     test $((SECONDS - start)) -le 10
 vifs --server 127.0.0.1 --portnumber "$down" --username root --password x \
     --put "$ESXSIM_SEED" /host/esx.conf
-tap_match "--put to a host that is down" \
-    "^1 vifs: 127\.0\.0\.1:$down: cannot connect: Connection refused"$'\n'"Error: File .* can not be uploaded to esx\.conf\.$" \
+tap_eq "--put to a host that is down" \
+    "1 vifs: 127.0.0.1:$down: cannot connect: Connection refused
+Error connecting to server at 'https://127.0.0.1:$down/sdk/webService': Connection refused" \
+    "$RC $ERR"
+vifs --url "https://127.0.0.1:$down/sdk" --username root --password x \
+    --dir /host
+tap_eq "--dir with --url to a host that is down: --url in vifs's line" \
+    "1 vifs: 127.0.0.1:$down: cannot connect: Connection refused
+Error connecting to server at 'https://127.0.0.1:$down/sdk': Connection refused" \
     "$RC $ERR"
 
 # --- a server that stalls ----------------------------------------------------------

@@ -154,7 +154,7 @@ tap_match "--listds --output xml gives capacity and free space" \
 vifs "${CONN[@]}" --listds --dc nowhere
 tap_eq "--listds --dc of an unknown datacenter exits 1" 1 "$RC"
 tap_match "... Can not list directory" \
-    "GET https://127\.0\.0\.1:$ESXSIM_PORT/folder\?dcPath=nowhere unsuccessful : HTTP/1\.1 404 Not Found"$'\n'"Error: Can not list directory '/folder\?dcPath=nowhere'\.$" \
+    "GET https://127\.0\.0\.1:$ESXSIM_PORT/folder\?dcPath=nowhere unsuccessful : 404 Not Found"$'\n'"Error: Can not list directory '/folder\?dcPath=nowhere'\.$" \
     "$ERR"
 
 vifs "${CONN[@]}" --dir /tmp
@@ -167,7 +167,7 @@ tap_eq "--dir of a path without datastore: Invalid format" \
 vifs "${CONN[@]}" --dir "[$ESXSIM_DS1] nothere"
 tap_eq "--dir of a missing directory exits 1" 1 "$RC"
 tap_match "... reason, GET line, vifs's message" \
-    "^vifs: .*no such file.*"$'\n'"GET .* unsuccessful : HTTP/1\\.1 404 Not Found"$'\n'"Error: Can not list directory '\\[$ESXSIM_DS1\\] nothere'\\.$" \
+    "^vifs: .*no such file.*"$'\n'"GET .* unsuccessful : 404 Not Found"$'\n'"Error: Can not list directory '\\[$ESXSIM_DS1\\] nothere'\\.$" \
     "$ERR"
 
 # --- --rm ----------------------------------------------------------------
@@ -188,12 +188,16 @@ tap_run "... the file is still there" cmp -s "$L/small.bin" "$DS1/list/keep.bin"
 VIFS_STDIN=/dev/null vifs "${CONN[@]}" --rm "[$ESXSIM_DS1] list/keep.bin"
 tap_eq "--rm with no answer (end of input) aborts" 1 "$RC"
 tap_run "... the file is still there" test -e "$DS1/list/keep.bin"
-printf 'nay\n' >"$W/nay"
-VIFS_STDIN=$W/nay vifs "${CONN[@]}" -r "[$ESXSIM_DS1] list/keep.bin"
-tap_eq "--rm answered 'nay' aborts (only y or yes deletes)" 1 "$RC"
-printf ' Yes \n' >"$W/yes"
-VIFS_STDIN=$W/yes vifs "${CONN[@]}" -r "[$ESXSIM_DS1] list/keep.bin"
-tap_eq "-r answered ' Yes ' deletes" \
+printf 'nope\n' >"$W/nope"
+VIFS_STDIN=$W/nope vifs "${CONN[@]}" -r "[$ESXSIM_DS1] list/keep.bin"
+tap_eq "--rm answered 'nope' aborts" \
+    "1 Remove 'list/keep.bin'? (y/n) : Deletion of file has been aborted." \
+    "$RC $OUT"
+tap_eq "... stderr holds vifs's die \"\\n\": one empty line" \
+    "$(printf '\n' | od -An -c)" "$(od -An -c <"$W/err")"
+printf 'okay\n' >"$W/okay"
+VIFS_STDIN=$W/okay vifs "${CONN[@]}" -r "[$ESXSIM_DS1] list/keep.bin"
+tap_eq "-r answered 'okay' deletes (a y anywhere, as vifs matches)" \
     "0 Remove 'list/keep.bin'? (y/n) : Deleted file '[$ESXSIM_DS1] list/keep.bin' successfully." \
     "$RC $OUT"
 tap_run "... the file is gone" test ! -e "$DS1/list/keep.bin"
@@ -204,11 +208,11 @@ tap_eq "--rm /host/... is refused without a prompt" \
 vifs "${CONN[@]}" --rm "[$ESXSIM_DS1] list" -f
 tap_eq "--rm of a directory exits 1" 1 "$RC"
 tap_match "... the file service deletes files only" \
-    "deletes files only.*"$'\n'"Unable to delete \\[$ESXSIM_DS1\\] list:"$'\n'"HTTP/1\\.1 405 Not Allowed$" \
+    "deletes files only.*"$'\n'"Unable to delete \\[$ESXSIM_DS1\\] list:"$'\n'"405 Not Allowed$" \
     "$ERR"
 vifs "${CONN[@]}" --rm "[$ESXSIM_DS1] list/none.bin" -f
 tap_match "--rm of a missing file: no such file" \
-    "no such file.*"$'\n'"Unable to delete \\[$ESXSIM_DS1\\] list/none\\.bin:"$'\n'"HTTP/1\\.1 404 Not Found$" \
+    "no such file.*"$'\n'"Unable to delete \\[$ESXSIM_DS1\\] list/none\\.bin:"$'\n'"404 Not Found$" \
     "$ERR"
 
 # --- vifs's checks and messages ---------------------------------------------
@@ -216,7 +220,7 @@ vifs "${CONN[@]}" --get "[$ESXSIM_DS1] none.bin" "$L/none.bin"
 tap_eq "--get of a missing file exits 1" 1 "$RC"
 tap_eq "... reason, GET line, vifs's message" \
     "vifs: 127.0.0.1:$ESXSIM_PORT: no such file: /folder/none.bin?dsName=$ESXSIM_DS1
-GET $ESXSIM_URL/folder/none.bin?dsName=$ESXSIM_DS1 unsuccessful : HTTP/1.1 404 Not Found
+GET $ESXSIM_URL/folder/none.bin?dsName=$ESXSIM_DS1 unsuccessful : 404 Not Found
 Error: File can not be downloaded to $L/none.bin." "$ERR"
 tap_run "... and creates no local file" test ! -e "$L/none.bin"
 tap_run "... nor leaves a temporary one" no_part_files "$L"

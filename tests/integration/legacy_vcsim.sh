@@ -64,7 +64,7 @@ tap_match "--output xml names the file" '<name>a b&amp;c\+d é\.bin</name>' \
 vifs "${CONN[@]}" --get "[$DS] none.bin" "$L/none.bin"
 tap_eq "--get of a missing file exits 1" 1 "$RC"
 tap_match "... no such file, then vifs's lines" \
-    "^vifs: $VCSIM_HOSTPORT: no such file: .*"$'\n'"GET .* unsuccessful : HTTP/1\\.1 404 Not Found"$'\n'"Error: File can not be downloaded to $L/none\\.bin\\.$" \
+    "^vifs: $VCSIM_HOSTPORT: no such file: .*"$'\n'"GET .* unsuccessful : 404 Not Found"$'\n'"Error: File can not be downloaded to $L/none\\.bin\\.$" \
     "$ERR"
 vifs "${CONN[@]}" --get "[NoSuchDS] x.bin" "$L/none.bin"
 tap_eq "an unknown datastore: exit 1" 1 "$RC"

@@ -148,7 +148,7 @@ tap_eq "--rmdir answered y deletes the empty directory" \
 tap_run "... it is gone" test ! -e "$D/empty"
 vifs "${CONN[@]}" --rmdir "[$DS] nothere" -f
 tap_match "--rmdir of a missing directory: the listing fails" \
-    "^1 vifs: .*"$'\n'"GET .* unsuccessful : HTTP/1\\.1 404 Not Found"$'\n'"Error: Cannot delete '\\[$DS\\] nothere'\\.$" \
+    "^1 vifs: .*"$'\n'"GET .* unsuccessful : 404 Not Found"$'\n'"Error: Cannot delete '\\[$DS\\] nothere'\\.$" \
     "$RC $ERR"
 
 vifs "${CONN[@]}" --rm "[$DS] moved.bin" -f

@@ -846,6 +846,18 @@ test_base_url(void **state)
 	base_ok("https", "[::1]", NULL, "https://[::1]");
 	base_ok(NULL, "h", "65535", "https://h:65535");
 	base_ok(NULL, "h", "1", "https://h:1");
+	/* One colon: host and port, as the vSphere CLI's --server. */
+	base_ok(NULL, "esx01:8443", NULL, "https://esx01:8443");
+	base_ok("http", "10.0.0.5:8080", "8080", "http://10.0.0.5:8080");
+	/* IPv6: two colons or more, or brackets. */
+	base_ok(NULL, "::1", NULL, "https://[::1]");
+	base_ok(NULL, "2001:db8::5", "443", "https://[2001:db8::5]:443");
+	base_ok(NULL, "[2001:db8::5]:8443", NULL, "https://[2001:db8::5]:8443");
+	base_bad(NULL, "esx01:8443", "443",
+	    "names port 8443, --portnumber 443");
+	base_bad(NULL, "esx01:", NULL, "'' is not a port number");
+	base_bad(NULL, "esx01:0", NULL, "'0' is not a port number");
+	base_bad(NULL, "esx01:x", NULL, "'x' is not a port number");
 	base_bad("ftp", "h", NULL, "--protocol: 'ftp'");
 	base_bad("", "h", NULL, "--protocol");
 	base_bad(NULL, NULL, NULL, "--server: no server name");
