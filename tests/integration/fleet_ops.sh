@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fleet commands on a few simulated hosts: hosts from --fleet with
-# --server repeated, --servers and VI_SERVERS; --get into DIR/HOST/NAME (and a host
-# directory that is a planted symbolic link); --put to every host; audit
+# --server repeated, --servers and VI_SERVERS; --get into DIR/HOST/NAME
+# (and a host directory that is a planted symbolic link); --put to every host; audit
 # with drift, lint errors and an agent inventory; per-host trust from the
 # known-hosts file; usage errors; the progress bar only on a terminal; a
 # stop signal in the middle of a run.

@@ -124,7 +124,7 @@ agent --esxconf "$S2" --boot-device 000:29.7 -q --publish "${C1[@]}"
 tap_eq "host 1 publishes again" 0 "$RC"
 cp "$H1/host/esx.conf" "$W/before1.conf"
 cp "$H2/host/esx.conf" "$W/before2.conf"
-vifs passthru enable --server "127.0.0.1:$P1" --server "127.0.0.1:$P2" \
+vifs passthru enable --fleet --server "127.0.0.1:$P1" --server "127.0.0.1:$P2" \
     --username root --password "$ESXSIM_PASSWORD" \
     --cacertsfile "$ESXSIM_CA" 000:29.0
 tap_eq "two hosts: exit 1" 1 "$RC"
