@@ -1109,16 +1109,34 @@ sleep_ms(long ms)
 		;
 }
 
+/* Sends the body of SRC from its start again, before a retry. */
+static int
+rewind_source(struct source *src)
+{
+	if (src->fd < 0) {
+		src->off = 0;
+		return VIFS_OK;
+	}
+	if (lseek(src->fd, 0, SEEK_SET) != 0)
+		return vifs_error_set(VIFS_EIO, "rewinding an upload: %s",
+		    strerror(errno));
+	return VIFS_OK;
+}
+
 /*
- * Runs one request; GET and HEAD are retried.  REWIND is called before a
- * retry to empty the sink.
+ * Runs one request; GET and HEAD are retried, and so is a PUT whose body
+ * can be sent again from its start (SRC->rewindable): a PUT replaces the
+ * whole file, so sending it twice leaves what sending it once does.
+ * REWIND is called before a retry to empty the sink.
  */
 static int
 perform(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
     struct source *src, int (*rewind)(struct sink *))
 {
-	unsigned attempts = (m == M_GET || m == M_HEAD) ? h->get_retries + 1 :
-	                                                  1;
+	unsigned attempts = m == M_GET || m == M_HEAD ||
+	        (m == M_PUT && src != NULL && src->rewindable) ?
+	    h->get_retries + 1 :
+	    1;
 	long backoff = h->retry_base_ms;
 	char first[256] = "";
 	unsigned i;
@@ -1141,6 +1159,8 @@ perform(vifs_http *h, enum method m, const char *url_path, struct sink *sink,
 			sleep_ms(backoff);
 			backoff *= 2;
 			if (rewind != NULL && (error = rewind(sink)) < 0)
+				return error;
+			if (m == M_PUT && (error = rewind_source(src)) < 0)
 				return error;
 		}
 		if ((error = http_req_setup(h, m, url_path, sink, src,
@@ -1321,7 +1341,7 @@ vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
 {
 	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct source src = { -1, data, len, 0, NULL };
+	struct source src = { -1, data, len, 0, NULL, 0 };
 	int error;
 
 	s.buf = &discard;
@@ -1331,32 +1351,47 @@ vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
 	return error;
 }
 
-int
-vifs_http_put_file(vifs_http *h, const char *url_path, const char *local_path)
+/* PUT of the regular file open on FD (NAME in messages), retried. */
+static int
+put_fd(vifs_http *h, const char *url_path, int fd, const char *name)
 {
 	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct source src = { -1, NULL, 0, 0, NULL };
+	struct source src = { fd, NULL, 0, 0, NULL, 1 };
 	struct stat st;
 	int error;
 
-	if ((src.fd = open(local_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return vifs_error_set(errno == ENOENT ? VIFS_ENOTFOUND :
-		                                        VIFS_EIO,
-		    "%s: %s", local_path, strerror(errno));
-	if (fstat(src.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		error = vifs_error_set(VIFS_EIO, "%s: not a regular file",
-		    local_path);
-		goto done;
-	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return vifs_error_set(VIFS_EIO, "%s: not a regular file", name);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return vifs_error_set(VIFS_EIO, "%s: %s", name,
+		    strerror(errno));
 	src.len = (size_t)st.st_size;
 	s.buf = &discard;
 	s.max = (size_t)1 << 20;
-	error = perform(h, M_PUT, url_path, &s, &src, NULL);
-done:
-	close(src.fd);
+	error = perform(h, M_PUT, url_path, &s, &src, rewind_buf);
 	vifs_buf_free(&discard);
 	return error;
+}
+
+int
+vifs_http_put_file(vifs_http *h, const char *url_path, const char *local_path)
+{
+	int fd, error;
+
+	if ((fd = open(local_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return vifs_error_set(errno == ENOENT ? VIFS_ENOTFOUND :
+		                                        VIFS_EIO,
+		    "%s: %s", local_path, strerror(errno));
+	error = put_fd(h, url_path, fd, local_path);
+	close(fd);
+	return error;
+}
+
+int
+vifs_http_put_fd(vifs_http *h, const char *url_path, int fd, const char *name)
+{
+	return put_fd(h, url_path, fd, name ? name : "upload");
 }
 
 int
@@ -1396,7 +1431,7 @@ vifs_http_post(vifs_http *h, const char *url_path, const char *const *headers,
 {
 	struct vifs_buf b = VIFS_BUF_INIT;
 	struct sink s = { h, -1, &b, max ? max : POST_MAX, 0, 0, 0, 0, 1 };
-	struct source src = { -1, body, len, 0, headers };
+	struct source src = { -1, body, len, 0, headers, 0 };
 	int error;
 
 	*out = NULL;

@@ -43,6 +43,7 @@ struct source {
 	const char *data;
 	size_t len, off;
 	const char *const *headers; /* POST: extra header lines */
+	int rewindable; /* PUT: the body can be sent again (retries) */
 };
 
 /*

@@ -488,6 +488,36 @@ put_terminal_safe(struct vifs_buf *b, const char *s)
 	return VIFS_OK;
 }
 
+/* TEXT with '&', '<' and '>' as the entities ESXi writes, then
+ * terminal-safe. */
+static int
+put_link_text(struct vifs_buf *b, const char *text)
+{
+	struct vifs_buf t = VIFS_BUF_INIT;
+	char *esc;
+	int error = 0;
+
+	for (const char *p = text; *p && error == 0; p++) {
+		if (*p == '&')
+			error = vifs_buf_puts(&t, "&amp;");
+		else if (*p == '<')
+			error = vifs_buf_puts(&t, "&lt;");
+		else if (*p == '>')
+			error = vifs_buf_puts(&t, "&gt;");
+		else
+			error = vifs_buf_putc(&t, *p);
+	}
+	if (error < 0) {
+		vifs_buf_free(&t);
+		return error;
+	}
+	if ((esc = vifs_buf_detach(&t, NULL)) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	error = put_terminal_safe(b, esc);
+	free(esc);
+	return error;
+}
+
 int
 vifs_listing_format_text(char **out, size_t *out_len, const vifs_listing *l)
 {
@@ -500,13 +530,15 @@ vifs_listing_format_text(char **out, size_t *out_len, const vifs_listing *l)
 	if ((error = vifs_buf_puts(&b,
 	         "\nContent Listing\n---------------\n\n")) < 0)
 		goto done;
+	/* VMware's vifs prints each link's text as the page holds it:
+	 * entities as ESXi writes them ("&amp;"), a directory's trailing
+	 * '/' as the server put it; a link without text it skips. */
 	for (size_t i = 0; i < l->count; i++) {
 		const struct vifs_listing_entry *e = &l->entries[i];
 
-		if ((error = put_terminal_safe(&b, e->name)) < 0)
-			goto done;
-		if (e->type == VIFS_LISTING_DIR &&
-		    (error = vifs_buf_putc(&b, '/')) < 0)
+		if (*e->text == '\0')
+			continue;
+		if ((error = put_link_text(&b, e->text)) < 0)
 			goto done;
 		if ((error = vifs_buf_putc(&b, '\n')) < 0)
 			goto done;

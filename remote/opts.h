@@ -26,6 +26,8 @@ struct legacy_opts {
 	const char *positional; /* the one left-over argument */
 	const char *output; /* --output text|xml (an extension) */
 	int force, listdc, listds, help, version;
+	/* extensions: --dir --long, --dir --recursive, --mkdir --parents */
+	int longlist, recursive, parents;
 };
 
 /*

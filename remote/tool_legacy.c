@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <vifs/error.h>
 #include <vifs/http.h>
@@ -34,6 +35,7 @@
 #include <vifs/vim.h>
 
 #include "conn.h"
+#include "encoding.h"
 #include "msg.h"
 #include "opts.h"
 #include "progress.h"
@@ -66,6 +68,7 @@ struct legacy {
 	struct progress progress;
 	enum tool_output output;
 	char *password; /* copy of a --password given on the command line */
+	char *recoded[3]; /* remote paths turned into UTF-8 (--encoding) */
 };
 
 /* VIExt::fail: the message on stderr; the caller exits 1. */
@@ -543,7 +546,44 @@ put_target(struct vifs_remotepath **rp, const char *local)
 	return 0;
 }
 
-/* --put LOCAL REMOTE */
+/*
+ * Standard input as a regular file for an upload: itself when it is one,
+ * else copied into an unlinked temporary file, so that the upload knows
+ * its length and can be sent again on a retry.  Returns the descriptor
+ * (to close when it is not 0), or -1 after printing why not.
+ */
+static int
+stdin_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096], buf[65536];
+	struct stat st;
+	ssize_t r;
+	int fd;
+
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+		return STDIN_FILENO;
+	snprintf(tmpl, sizeof(tmpl), "%s/vifs-stdin-XXXXXX",
+	    dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(tmpl)) < 0) {
+		tool_errorf("%s: %s", tmpl, strerror(errno));
+		return -1;
+	}
+	unlink(tmpl);
+	while ((r = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR && !progress_stopped())
+			continue;
+		if (r < 0 || write(fd, buf, (size_t)r) != r) {
+			tool_errorf("copying standard input to %s: %s", tmpl,
+			    r < 0 ? strerror(errno) : "short write");
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* --put LOCAL REMOTE; LOCAL "-" is standard input. */
 static int
 do_put(struct legacy *l, const char *local, const char *remote)
 {
@@ -551,17 +591,27 @@ do_put(struct legacy *l, const char *local, const char *remote)
 	struct stat st;
 	char *url = NULL;
 	const char *path, *shown;
-	int rc = LEGACY_FAIL;
+	int rc = LEGACY_FAIL, from_stdin = strcmp(local, "-") == 0, fd = -1,
+	    error;
 
 	if (remote == NULL)
 		return fail("Error: Undefined remote target.");
-	if (is_dir(local))
+	if (!from_stdin && is_dir(local))
 		return fail("Error: File to be uploaded cannot be a folder.");
-	if (stat(local, &st) != 0)
+	if (!from_stdin && stat(local, &st) != 0)
 		return fail("Error: File %s does not exist.", local);
 	if (parse_remote(&rp, remote) < 0)
 		return fail("Error: File %s can not be uploaded to %s.", local,
 		    remote);
+	if (from_stdin &&
+	    (*rp->path == '\0' || rp->path[strlen(rp->path) - 1] == '/')) {
+		tool_errorf("--put -: %s names a directory; standard input "
+		            "needs a file name",
+		    remote);
+		rc = fail("Error: File %s can not be uploaded to %s.", local,
+		    remote);
+		goto done;
+	}
 	if (put_target(&rp, local) < 0)
 		goto done;
 	shown = vifs_remotepath_display(rp);
@@ -570,7 +620,17 @@ do_put(struct legacy *l, const char *local, const char *remote)
 		    shown);
 		goto done;
 	}
-	if (vifs_http_put_file(l->http, path, local) < 0) {
+	if (from_stdin) {
+		if ((fd = stdin_file()) < 0) {
+			rc = fail("Error: File %s can not be uploaded to %s.",
+			    local, shown);
+			goto done;
+		}
+		error = vifs_http_put_fd(l->http, path, fd, "standard input");
+	} else {
+		error = vifs_http_put_file(l->http, path, local);
+	}
+	if (error < 0) {
 		progress_finish(&l->progress);
 		if (progress_stopped())
 			goto done;
@@ -585,23 +645,25 @@ do_put(struct legacy *l, const char *local, const char *remote)
 	printf("Uploaded file %s to %s successfully.\n", local, shown);
 	rc = 0;
 done:
+	if (fd > STDIN_FILENO)
+		close(fd);
 	vifs_remotepath_free(rp);
 	free(url);
 	return rc;
 }
 
-/* Lists the page at RP; SHOWN names it in messages, XML_PATH in --output
- * xml (may be NULL). */
+/* Reads and parses the listing page at RP into *ls; SHOWN names it in
+ * messages.  Returns 0, or LEGACY_FAIL after printing why not. */
 static int
-list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
-    const char *xml_path)
+fetch_listing(struct legacy *l, const struct vifs_remotepath *rp,
+    const char *shown, vifs_listing **ls)
 {
-	vifs_listing *ls = NULL;
-	char *url = NULL, *page = NULL, *out = NULL;
+	char *url = NULL, *page = NULL;
 	const char *path;
-	size_t len, out_len;
-	int rc = LEGACY_FAIL, error;
+	size_t len;
+	int rc = LEGACY_FAIL;
 
+	*ls = NULL;
 	if (make_url(l, rp, &url, &path) < 0 || open_host(l, shown) < 0) {
 		rc = fail("Error: Can not list directory '%s'.", shown);
 		goto done;
@@ -617,9 +679,152 @@ list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
 		rc = fail("Error: Can not list directory '%s'.", shown);
 		goto done;
 	}
-	if (vifs_listing_parse(&ls, page, len) < 0) {
+	if (vifs_listing_parse(ls, page, len) < 0) {
 		tool_liberror();
 		rc = fail("Error: Can not list directory '%s'.", shown);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(url);
+	free(page);
+	return rc;
+}
+
+/* Writes S with control characters (C0, DEL, and C1 as UTF-8) as '?':
+ * no name starts a line or drives the terminal. */
+static void
+put_name(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] < 0xa0) {
+			putchar('?');
+			s++;
+		} else {
+			putchar(c < 0x20 || c == 0x7f ? '?' : *s);
+		}
+	}
+}
+
+#define TREE_DEPTH_MAX 64
+
+static int print_subtree(struct legacy *l, const struct vifs_remotepath *rp,
+    const char *name, const char *prefix, unsigned depth);
+
+/*
+ * --dir --long and --dir --recursive: the entries of LS, listed at RP,
+ * each a line: with --long its type (d directory, - file, s datastore, c
+ * datacenter) and size in bytes ("-" unknown; a datastore's capacity),
+ * then PREFIX and the decoded name, a directory's with '/'.  With
+ * --recursive each directory's listing follows its line, its names
+ * prefixed with its path.
+ */
+static int
+print_tree(struct legacy *l, const struct vifs_remotepath *rp,
+    const vifs_listing *ls, const char *prefix, unsigned depth)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < vifs_listing_count(ls); i++) {
+		const struct vifs_listing_entry *e = vifs_listing_get(ls, i);
+		int dir = e->type == VIFS_LISTING_DIR;
+
+		if (l->o.longlist) {
+			static const char types[] = { '-', 'd', 's', 'c' };
+			char size[32] = "-";
+
+			if (e->has_size)
+				snprintf(size, sizeof(size), "%llu",
+				    (unsigned long long)e->size);
+			else if (e->has_space)
+				snprintf(size, sizeof(size), "%llu",
+				    (unsigned long long)e->capacity);
+			printf("%c %15s  ", types[e->type], size);
+		}
+		put_name(prefix);
+		put_name(e->name);
+		printf("%s\n", dir ? "/" : "");
+		if (l->o.recursive && dir)
+			rc = print_subtree(l, rp, e->name, prefix, depth);
+	}
+	return rc;
+}
+
+/* "A" SEP "B/" in a new string, or NULL. */
+static char *
+join_dir(const char *a, const char *sep, const char *b)
+{
+	size_t len = strlen(a) + strlen(sep) + strlen(b) + 2;
+	char *s = malloc(len);
+
+	if (s != NULL)
+		snprintf(s, len, "%s%s%s/", a, sep, b);
+	return s;
+}
+
+/* The listing of directory NAME under RP, for print_tree(). */
+static int
+print_subtree(struct legacy *l, const struct vifs_remotepath *rp,
+    const char *name, const char *prefix, unsigned depth)
+{
+	struct vifs_remotepath *sub = NULL;
+	vifs_listing *ls = NULL;
+	char *path = NULL, *pre = NULL, *shown = NULL;
+	size_t n = strlen(rp->path);
+	int rc = LEGACY_FAIL;
+
+	if (depth >= TREE_DEPTH_MAX) {
+		tool_errorf("%s%s: deeper than %d directories; not listed",
+		    prefix, name, TREE_DEPTH_MAX);
+		return LEGACY_FAIL;
+	}
+	if ((path = join_dir(rp->path,
+	         n > 0 && rp->path[n - 1] != '/' ? "/" : "", name)) == NULL ||
+	    (pre = join_dir(prefix, "", name)) == NULL) {
+		tool_errorf("out of memory");
+		goto done;
+	}
+	if (vifs_remotepath_new(&sub, rp->mode, rp->datastore, path,
+	        rp->dcpath) < 0) {
+		tool_liberror();
+		goto done;
+	}
+	if (rp->datastore != NULL)
+		vifs_remotepath_dspath(&shown, sub);
+	if (fetch_listing(l, sub, shown ? shown : path, &ls) != 0)
+		goto done;
+	rc = print_tree(l, sub, ls, pre, depth + 1);
+done:
+	vifs_listing_free(ls);
+	vifs_remotepath_free(sub);
+	free(path);
+	free(pre);
+	free(shown);
+	return rc;
+}
+
+/* Lists the page at RP; SHOWN names it in messages, XML_PATH in --output
+ * xml (may be NULL). */
+static int
+list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
+    const char *xml_path)
+{
+	vifs_listing *ls = NULL;
+	char *out = NULL;
+	size_t out_len;
+	int rc, error;
+
+	if ((rc = fetch_listing(l, rp, shown, &ls)) != 0)
+		goto done;
+	if (l->output == TOOL_OUTPUT_TEXT &&
+	    (l->o.longlist || l->o.recursive)) {
+		printf("\nContent Listing\n---------------\n\n");
+		rc = print_tree(l, rp, ls, "", 0);
+		if (tool_write_stdout(NULL, 0))
+			rc = LEGACY_FAIL;
 		goto done;
 	}
 	if (l->output == TOOL_OUTPUT_XML)
@@ -635,8 +840,6 @@ list_page(struct legacy *l, const struct vifs_remotepath *rp, const char *shown,
 	rc = tool_write_stdout(out, out_len) ? LEGACY_FAIL : 0;
 done:
 	vifs_listing_free(ls);
-	free(url);
-	free(page);
 	free(out);
 	return rc;
 }
@@ -837,7 +1040,8 @@ parse_dspath(struct vifs_remotepath **rp, char **ds, const char *text)
 	return fail("Invalid datastore path: %s.", text);
 }
 
-/* --mkdir REMOTE_DIR: MakeDirectory; the parent must exist. */
+/* --mkdir REMOTE_DIR: MakeDirectory; the parent must exist, unless
+ * --parents (createParentDirectories). */
 static int
 do_mkdir(struct legacy *l, const char *text)
 {
@@ -851,7 +1055,7 @@ do_mkdir(struct legacy *l, const char *text)
 		return LEGACY_FAIL;
 	if (soap_open(l, ds, 0) < 0)
 		goto done;
-	if ((error = vifs_vim_mkdir(l->vim, ds, NULL, 0)) < 0) {
+	if ((error = vifs_vim_mkdir(l->vim, ds, NULL, l->o.parents)) < 0) {
 		const char *why = fault_text(l, error);
 
 		if (progress_stopped())
@@ -1031,6 +1235,65 @@ no_operation(void)
 	    tool_progname, tool_progname);
 }
 
+/*
+ * --encoding: standard output in that encoding, and the remote paths of
+ * the command line read in it and sent as UTF-8, as the vSphere SDK for
+ * Perl does.  Returns 0, or -1 after printing why not.
+ */
+static int
+recode(struct legacy *l, enum op op)
+{
+	const char *enc = l->conn.opts.encoding;
+	struct legacy_opts *o = &l->o;
+	const char **args[3] = { NULL, NULL, NULL };
+	size_t n = 0;
+
+	if (encoding_setup(enc) < 0)
+		return -1;
+	switch (op) {
+	case OP_MOVE:
+		args[n++] = &o->move;
+		args[n++] = &o->positional;
+		break;
+	case OP_COPY:
+		args[n++] = &o->copy;
+		args[n++] = &o->positional;
+		break;
+	case OP_MKDIR:
+		args[n++] = &o->mkdir;
+		break;
+	case OP_RMDIR:
+		args[n++] = &o->rmdir;
+		break;
+	case OP_RM:
+		args[n++] = &o->rm;
+		break;
+	case OP_DIR:
+		args[n++] = &o->dir;
+		break;
+	case OP_LISTDS:
+		args[n++] = &o->dc;
+		break;
+	case OP_PUT:
+		args[n++] = &o->positional;
+		break;
+	case OP_GET:
+		args[n++] = &o->get;
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (*args[i] == NULL)
+			continue;
+		if (encoding_arg(&l->recoded[i], enc, *args[i]) < 0)
+			return -1;
+		if (l->recoded[i] != NULL)
+			*args[i] = l->recoded[i];
+	}
+	return 0;
+}
+
 static int
 run(struct legacy *l, enum op op)
 {
@@ -1134,6 +1397,10 @@ tool_legacy_main(int argc, char **argv)
 		rc = LEGACY_FAIL;
 		goto done;
 	}
+	if (recode(&l, op) < 0) {
+		rc = LEGACY_FAIL;
+		goto done;
+	}
 	rc = run(&l, op);
 done:
 	if (soap_close(&l) != 0)
@@ -1142,6 +1409,10 @@ done:
 	vifs_http_free(l.http);
 	conn_free(&l.conn);
 	conn_secret_free(l.password);
+	for (size_t i = 0; i < 3; i++)
+		free(l.recoded[i]);
+	if (encoding_finish() < 0)
+		rc = LEGACY_FAIL;
 	progress_reraise();
 	return rc;
 }

@@ -56,8 +56,8 @@ struct vifs_http_opts {
 	long low_speed_secs; /* abort when under 1 byte/s this long;
 				  * 0: 60 */
 	unsigned get_retries; /* GET retries on connection errors and
-				  * 502/503/504, with back-off; PUT never
-				  * retries.  Use VIFS_HTTP_RETRIES_DEFAULT
+				  * 502/503/504, with back-off; a PUT of a
+				  * file too, a PUT of a buffer never.  Use VIFS_HTTP_RETRIES_DEFAULT
 				  * (2) or a count */
 	long retry_base_ms; /* first back-off; 0: 500 */
 	vifs_http_trace_fn trace;
@@ -101,9 +101,21 @@ VIFS_EXTERN int vifs_http_get_file(vifs_http *h, const char *url_path,
 VIFS_EXTERN int vifs_http_get_buf(vifs_http *h, const char *url_path,
     char **out, size_t *out_len, size_t max);
 
-/* PUT the file LOCAL_PATH to URL_PATH, streamed, never retried. */
+/*
+ * PUT the file LOCAL_PATH to URL_PATH, streamed from its start.  Retried
+ * like a GET (connection errors, 502/503/504): the file is sent again
+ * from its start, and a PUT replaces the whole remote file.
+ */
 VIFS_EXTERN int vifs_http_put_file(vifs_http *h, const char *url_path,
     const char *local_path);
+
+/*
+ * The same for the regular file open on FD (borrowed, not closed; read
+ * from offset 0, which it is left past); NAME (may be NULL) names it in
+ * messages.  VIFS_EIO when FD is no regular file.
+ */
+VIFS_EXTERN int vifs_http_put_fd(vifs_http *h, const char *url_path, int fd,
+    const char *name);
 
 /* PUT LEN bytes of DATA to URL_PATH, never retried. */
 VIFS_EXTERN int vifs_http_put_buf(vifs_http *h, const char *url_path,

@@ -92,10 +92,13 @@ vifs_listing_get(const vifs_listing *l, size_t i);
 VIFS_EXTERN int vifs_listing_has_parent(const vifs_listing *l);
 
 /*
- * Writes the listing in vifs's text format (PROTOCOL.md §3):
- * "\nContent Listing\n---------------\n\n" then one name per line, a
- * directory's name followed by '/'.  Control characters in names are
- * written as '?', so that no name can start a line of its own.  The text
+ * Writes the listing in vifs's text format (PROTOCOL.md §3, §4.3):
+ * "\nContent Listing\n---------------\n\n" then the text of each link,
+ * one a line, as VMware's vifs prints it: as the page holds it, '&', '<'
+ * and '>' as the entities ESXi writes, a directory's trailing '/' when
+ * the server gives one; links without text are left out.  Control
+ * characters are written as '?', so that no name can start a line of its
+ * own.  The text
  * goes into a new buffer *out of *out_len bytes (plus a NUL), which the
  * caller frees with free().
  */

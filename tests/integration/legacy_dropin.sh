@@ -2,7 +2,9 @@
 # Scripts written for VMware's vifs 5.1 run unchanged (PROTOCOL.md §1-§3):
 # --server host:port, the destination path before the options, --server
 # given twice (the last wins; a fleet only with --fleet), the prompts and
-# their answers, VI_VERBOSE=0; and what users add to it: --put from
+# their answers, VI_VERBOSE=0, --encoding, the link text of --dir, a
+# script run unchanged against a host whose certificate no CA vouches for
+# (vifs trust, VI_THUMBPRINT); and what users add to it: --put from
 # standard input, retried uploads, --mkdir with parents, recursive and
 # long --dir.
 set -u
@@ -12,6 +14,8 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 . "$srcdir/tests/lib/tap.sh"
 # shellcheck source=../lib/legacy.sh
 . "$srcdir/tests/lib/legacy.sh"
+# shellcheck source=../lib/faultsim.sh
+. "$srcdir/tests/lib/faultsim.sh"
 
 legacy_setup legacy_dropin
 legacy_start_sim "$W/sim" 1
@@ -93,5 +97,98 @@ VI_VERBOSE=1 vifs "${CONN[@]}" --dir /host
 tap_match "VI_VERBOSE=1 traces" "> GET /host HTTP/1\.1" "$ERR"
 vifs "${CONN[@]}" --verbose 0 --dir /host
 tap_eq "--verbose 0 the same as VI_VERBOSE=0" "0 " "$RC $ERR"
+
+# --- an unchanged vifs 5.1 script against a certificate no CA vouches for ------------
+SCRIPT=(--server 127.0.0.1 --portnumber "$ESXSIM_PORT" --username root
+    --password "$ESXSIM_PASSWORD" --get /host/esx.conf)
+vifs "${SCRIPT[@]}" "$L/script1.conf"
+tap_match "a script line of vifs 5.1: refused, TLS checks are on by default" \
+    "^1 vifs: 127\.0\.0\.1:$ESXSIM_PORT: certificate not trusted" "$RC $ERR"
+VI_THUMBPRINT=$ESXSIM_THUMBPRINT_SHA256 vifs "${SCRIPT[@]}" "$L/script2.conf"
+tap_eq "... unchanged, with VI_THUMBPRINT in its environment" \
+    "0 Downloaded file to $L/script2.conf successfully." "$RC $OUT"
+vifs trust "127.0.0.1:$ESXSIM_PORT" --thumbprint "$ESXSIM_THUMBPRINT_SHA256"
+tap_eq "vifs trust HOST once" 0 "$RC"
+vifs "${SCRIPT[@]}" "$L/script3.conf"
+tap_eq "... then the unchanged line works" \
+    "0 Downloaded file to $L/script3.conf successfully." "$RC $OUT"
+
+# --- --dir: the links' text, --long, --recursive ------------------------------------
+mkdir -p "$DS1/tree/sub/deep"
+printf '12345' >"$DS1/tree/five.bin"
+printf 'x' >"$DS1/tree/sub/a&b.txt"
+printf 'yy' >"$DS1/tree/sub/deep/z.txt"
+vifs "${CONN[@]}" --dir "[$ESXSIM_DS1] tree"
+tap_eq "--dir prints each link's text as the page holds it" \
+    "$(printf '\nContent Listing\n---------------\n\nsub/\nfive.bin')" "$OUT"
+vifs "${CONN[@]}" --dir "[$ESXSIM_DS1] tree" --recursive
+tap_eq "--dir --recursive: every path below, directories with /" \
+    "0 $(printf '\nContent Listing\n---------------\n\nsub/\nsub/deep/\nsub/deep/z.txt\nsub/a&b.txt\nfive.bin')" \
+    "$RC $OUT"
+vifs "${CONN[@]}" --dir "[$ESXSIM_DS1] tree" --long -l --recursive
+tap_eq "--dir --long: type and size" \
+    "0 $(printf '\nContent Listing\n---------------\n\nd               -  sub/\nd               -  sub/deep/\n-               2  sub/deep/z.txt\n-               1  sub/a&b.txt\n-               5  five.bin')" \
+    "$RC $OUT"
+
+# --- --encoding ------------------------------------------------------------------------
+printf 'e' >"$DS1/tree/$(printf 'caf\xc3\xa9').txt"
+vifs "${CONN[@]}" --encoding iso-8859-1 --dir "[$ESXSIM_DS1] tree"
+tap_eq "--encoding iso-8859-1: the listing in it" \
+    "$(printf 'caf\xe9.txt')" "$(grep -a caf <"$W/out")"
+vifs "${CONN[@]}" --encoding iso-8859-1 \
+    --get "$(printf '[%s] tree/caf\xe9.txt' "$ESXSIM_DS1")" "$L/cafe.txt"
+tap_eq "... a remote path given in it reaches the host as UTF-8" \
+    "0 e" "$RC $(cat "$L/cafe.txt" 2>/dev/null)"
+VI_ENCODING=shiftjis vifs "${CONN[@]}" --dir "[$ESXSIM_DS1] tree"
+tap_eq "VI_ENCODING=shiftjis: what it cannot hold as Perl's \\x{00e9}" \
+    'caf\x{00e9}.txt' "$(grep -a caf <"$W/out")"
+vifs "${CONN[@]}" --encoding klingon --dir /host
+tap_match "an encoding nobody knows: one line, exit 1" \
+    "^1 vifs: --encoding: 'klingon' is not an encoding" "$RC $ERR"
+
+# --- --put from standard input ------------------------------------------------------
+head -c 300000 /dev/urandom >"$L/rand.bin"
+RC=0
+cat "$L/rand.bin" | setsid -w "$LEGACY_BIN" "${CONN[@]}" \
+    --put - "[$ESXSIM_DS1] piped.bin" >"$W/out" 2>"$W/err" || RC=$?
+tap_eq "--put - from a pipe" \
+    "0 Uploaded file - to piped.bin successfully." "$RC $(cat "$W/out")"
+tap_run "... byte-exact" cmp -s "$L/rand.bin" "$DS1/piped.bin"
+VIFS_STDIN=$L/up.txt vifs "${CONN[@]}" --put - "[$ESXSIM_DS1] redirected.txt"
+tap_eq "--put - from a file on standard input" 0 "$RC"
+tap_run "... byte-exact" cmp -s "$L/up.txt" "$DS1/redirected.txt"
+VIFS_STDIN=$L/up.txt vifs "${CONN[@]}" --put - "[$ESXSIM_DS1] tree/"
+tap_eq "--put - to a directory: no name to give it" \
+    "1 vifs: --put -: [$ESXSIM_DS1] tree/ names a directory; standard input needs a file name
+Error: File - can not be uploaded to [$ESXSIM_DS1] tree/." "$RC $ERR"
+
+# --- retried uploads ------------------------------------------------------------------
+faultsim_start "$W/fault" "$ESXSIM_SEED" "$W/certs" ||
+    tap_die "faultsim_start failed"
+# shellcheck source=/dev/null
+. "$W/fault/faultsim.env"
+FCONN=(--server 127.0.0.1 --portnumber "$FAULTSIM_PORT" --username root
+    --password "$FAULTSIM_PASSWORD" --cacertsfile "$FAULTSIM_CA")
+printf '/adv/Misc/HostName = "retried"\n' >"$L/new.conf"
+faultsim_faults "$W/fault" "PUT#1 status 503"
+vifs "${FCONN[@]}" --put "$L/new.conf" /host/esx.conf
+tap_eq "--put retried after a 503" \
+    "0 Uploaded file $L/new.conf to esx.conf successfully." "$RC $OUT"
+tap_run "... the host has the file" cmp -s "$L/new.conf" "$FAULTSIM_FILE"
+tap_eq "... two PUTs" 2 "$(grep -c '^PUT ' "$FAULTSIM_LOG")"
+faultsim_reset "$W/fault" "$ESXSIM_SEED"
+faultsim_faults "$W/fault" "PUT#1 reset"
+printf '%s\n' "$(cat "$L/new.conf")" | setsid -w "$LEGACY_BIN" "${FCONN[@]}" \
+    --put - /host/esx.conf >"$W/out" 2>"$W/err"
+tap_eq "--put - cut off mid-body: sent again from its start" \
+    "0 $(cat "$L/new.conf")" "$? $(cat "$FAULTSIM_FILE")"
+faultsim_reset "$W/fault" "$ESXSIM_SEED"
+faultsim_faults "$W/fault" "PUT status 503"
+vifs "${FCONN[@]}" --put "$L/new.conf" /host/esx.conf
+tap_match "--put that keeps failing: three attempts, then vifs's line" \
+    "^1 vifs: .*503.*"$'\n'"Error: File $L/new\.conf can not be uploaded to esx\.conf\.$" \
+    "$RC $ERR"
+tap_eq "... three PUTs" 3 "$(grep -c '^PUT ' "$FAULTSIM_LOG")"
+faultsim_stop "$W/fault"
 
 tap_done

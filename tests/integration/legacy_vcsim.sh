@@ -55,8 +55,8 @@ vifs "${CONN[@]}" --put "$L/back.bin" "[$DS] $name"
 tap_eq "--put over an existing file (HTTP 200) exits 0" 0 "$RC"
 
 vifs "${CONN[@]}" --dir "[$DS] sub dir"
-tap_eq "--dir of a directory (redirected to its slash form)" \
-    "$(printf '\nContent Listing\n---------------\n\na b&c+d é.bin')" "$OUT"
+tap_eq "--dir of a directory (redirected to its slash form): the link's text" \
+    "$(printf '\nContent Listing\n---------------\n\na b&amp;c+d é.bin')" "$OUT"
 vifs "${CONN[@]}" --dir "[$DS] sub dir" --output xml
 tap_match "--output xml names the file" '<name>a b&amp;c\+d é\.bin</name>' \
     "$OUT"

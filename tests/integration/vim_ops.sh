@@ -55,6 +55,10 @@ tap_match "--mkdir under a missing parent: FileNotFound" \
     "^1 vifs: .*MakeDirectory: no such file or directory: \\[$DS\\] none/sub \\(FileNotFound\\)" \
     "$RC $ERR"
 tap_run "... nothing made" test ! -e "$D/none"
+vifs "${CONN[@]}" --mkdir "[$DS] none/sub/deeper" --parents
+tap_eq "--mkdir --parents creates the missing parents" \
+    "0 Created directory '[$DS] none/sub/deeper' successfully." "$RC $OUT"
+tap_run "... all of them" test -d "$D/none/sub/deeper"
 vifs "${CONN[@]}" --mkdir "[NoSuchDS] x"
 tap_match "--mkdir on an unknown datastore: InvalidDatastore" \
     "^1 vifs: .*MakeDirectory: no such datastore: NoSuchDS \\(InvalidDatastore\\)" \

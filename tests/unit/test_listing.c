@@ -331,7 +331,7 @@ test_format_text(void **state)
 	assert_int_equal(vifs_listing_format_text(&out, &len, l), 0);
 	assert_string_equal(out,
 	    "\nContent Listing\n---------------\n\n"
-	    "vm 1.vmx\nvm 1-flat.vmdk\nlogs/\na&b-c#d.txt\n");
+	    "vm 1.vmx\nvm 1-flat.vmdk\nlogs/\na&amp;b-c#d.txt\n");
 	assert_int_equal(len, strlen(out));
 	free(out);
 	vifs_listing_free(l);
@@ -340,16 +340,18 @@ test_format_text(void **state)
 	assert_int_equal(vifs_listing_format_text(&out, NULL, l), 0);
 	assert_string_equal(out,
 	    "\nContent Listing\n---------------\n\n"
-	    "datastore1\nnfs backup & iso\n\xc3\xa9t\xc3\xa9\n");
+	    "datastore1\nnfs backup &amp; iso\n\xc3\xa9t\xc3\xa9\n");
 	free(out);
 	vifs_listing_free(l);
 
-	/* No name can break the one-name-per-line format. */
-	l = parse_str("<a href='a%0Ab%0Dc%09d%7F'>x</a>");
+	/* The link's text, not its target, as VMware's vifs prints; no
+	 * text can break the one-name-per-line format. */
+	l = parse_str("<a href='a%0Ab%0Dc%09d%7F'>x&#10;y&#13;z&#9;&lt;&gt;"
+	              "\x7f</a><a href='notext'></a><a href='d/'>d/</a>");
 	assert_int_equal(vifs_listing_format_text(&out, NULL, l), 0);
 	assert_string_equal(out,
 	    "\nContent Listing\n---------------\n\n"
-	    "a?b?c?d?\n");
+	    "x?y?z?&lt;&gt;?\nd/\n");
 	free(out);
 	vifs_listing_free(l);
 
