@@ -61,8 +61,8 @@ tap_match "... and says what a hard reset would lose" \
     "not yet saved to the boot device \(--no-persist\): a hard reset of the host before its next hourly auto-backup" \
     "$ERR"
 tap_eq "... without a sync" "syncs=1 backups=0 restores=0" "$(counts)"
-# A fleet of one host given twice: each host its own sync.
-vifs conf set "${FLEET[@]}" --server "$H" \
+# A fleet (--fleet) of one host given twice: each host its own sync.
+vifs conf set --fleet "${FLEET[@]}" --server "$H" \
     --backup-dir "$W/bk" /adv/Misc/HostName esx02
 tap_match "a fleet's line says the host saved it" \
     "ok: updated and verified; backup .*; saved to the boot device" "$OUT"
