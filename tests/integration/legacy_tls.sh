@@ -105,7 +105,7 @@ tap_match "the right pin does not excuse a chain the CA file refuses" \
     "^1 vifs: 127\.0\.0\.1:$P2: certificate not trusted" "$RC $ERR"
 VI_CACERTFILE=$ESXSIM_CA VI_THUMBPRINT=$WRONG1 at "$P1" --dir /host
 tap_eq "... VI_CACERTFILE and a wrong VI_THUMBPRINT: refused" 1 "$RC"
-vifs --server "127.0.0.1:$P1" --server "127.0.0.1:$P3" "${CRED[@]}" \
+vifs --fleet --server "127.0.0.1:$P1" --server "127.0.0.1:$P3" "${CRED[@]}" \
     --cacertsfile "$ESXSIM_CA" --thumbprint "$WRONG256" \
     --get /host/esx.conf "$W/fleet-pin"
 tap_match "a fleet with --cacertsfile and a wrong --thumbprint: refused" \

@@ -47,7 +47,7 @@ faultsim_faults "$W/fs" "GET bigerror 1000"
 start=$SECONDS
 vifs "${F[@]}" --get /host/esx.conf "$L/err.conf"
 tap_match "a 500 with a 1000 MB body: the status is reported" \
-    "^1 vifs: 127\.0\.0\.1:$FAULTSIM_PORT: GET /host/esx\.conf: HTTP/1\.[01] 500" \
+    "^1 vifs: 127\.0\.0\.1:$FAULTSIM_PORT: GET /host/esx\.conf: 500" \
     "$RC $ERR"
 tap_run "... quickly ($((SECONDS - start)) s)" test $((SECONDS - start)) -le 30
 tap_eq "... never retried" 1 "$(grep -c '^GET ' "$FAULTSIM_LOG")"
@@ -136,7 +136,7 @@ vifs "${CONN[@]}" --get /host/esx.conf "$L/one.conf"
 tap_eq "--get under umask 000: mode 600" "0 600" \
     "$RC $(stat -c %a "$L/one.conf")"
 P2=$(esxsim_port "$W/sim" 2)
-vifs --server "127.0.0.1:$ESXSIM_PORT" --server "127.0.0.1:$P2" \
+vifs --fleet --server "127.0.0.1:$ESXSIM_PORT" --server "127.0.0.1:$P2" \
     --username root --password "$ESXSIM_PASSWORD" --cacertsfile "$ESXSIM_CA" \
     --get /host/esx.conf "$L/fleet"
 tap_eq "fleet --get under umask 000: every file mode 600" "0 600 600" \

@@ -356,15 +356,14 @@ test_format_text(void **state)
 	vifs_listing_free(l);
 
 	/* Nor drive the terminal: C1 controls (U+009B is the 8-bit CSI,
-	 * U+0085 NEL) and invalid UTF-8 (a lone 0xFF, a truncated and an
-	 * overlong sequence) become '?'; valid text passes. */
-	l = parse_str("<a href='x%C2%9B2Jy'>x</a><a href='n%C2%85l'>x</a>"
-	              "<a href='a%FFb'>x</a><a href='c%E2%82'>x</a>"
-	              "<a href='o%C0%AFv'>x</a><a href='%C3%A9t%C3%A9'>x</a>");
+	 * U+0085 NEL) become '?'; valid text passes.  (Invalid UTF-8 never
+	 * reaches a link's text: the HTML parser decodes the page.) */
+	l = parse_str("<a href='a'>x&#x9b;2Jy</a><a href='b'>n&#x85;l</a>"
+	              "<a href='c'>\xc3\xa9t\xc3\xa9</a>");
 	assert_int_equal(vifs_listing_format_text(&out, NULL, l), 0);
 	assert_string_equal(out,
 	    "\nContent Listing\n---------------\n\n"
-	    "x?2Jy\nn?l\na?b\nc??\no??v\n\xc3\xa9t\xc3\xa9\n");
+	    "x?2Jy\nn?l\n\xc3\xa9t\xc3\xa9\n");
 	free(out);
 	vifs_listing_free(l);
 
