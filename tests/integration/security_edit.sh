@@ -32,7 +32,7 @@ PB=$(cat "$W/b/port")
 AUTH=(--username root --password "$FAULTSIM_PASSWORD" --cacertsfile
     "$FAULTSIM_CA" --timeout 5 --no-persist)
 A=(--server 127.0.0.1 --portnumber "$PA" "${AUTH[@]}")
-FLEET=(--server "127.0.0.1:$PA" --server "127.0.0.1:$PB" "${AUTH[@]}")
+FLEET=(--fleet --server "127.0.0.1:$PA" --server "127.0.0.1:$PB" "${AUTH[@]}")
 
 # --- two edits of one host, 0.5 s apart ------------------------------------------
 # The first one's upload takes 2 s; the second reads the same original
@@ -89,7 +89,7 @@ faultsim_faults "$W/a" "GET status 500"
 vifs conf set "${FLEET[@]}" /adv/Misc/HostName fleet
 line=$(grep "^127\.0\.0\.1:$PA " <<<"$OUT")
 tap_match "a failed fetch: the request's error, then the host's state" \
-    "FAILED: GET /host/esx\.conf: HTTP/1\.[01] 500 [^;]*; esx\.conf is unchanged: nothing was uploaded$" \
+    "FAILED: GET /host/esx\.conf: 500 [^;]*; esx\.conf is unchanged: nothing was uploaded$" \
     "$line"
 tap_eq "... never an empty message before the state" "" \
     "$(grep -E 'FAILED: ?;' <<<"$OUT")"
