@@ -110,12 +110,27 @@ tty_answer() {
     printf '%s\n' "$3" >&7
 }
 
-# legacy_tty_wait: closes the terminal's input, waits for vifs; sets RC.
+# legacy_tty_wait: waits for vifs, then closes the terminal's input; sets
+# RC. A vifs still running after 60 s gets end of input, then is killed,
+# so a lost keystroke fails its test instead of hanging the suite.
 legacy_tty_wait() {
+    local pid=$LEGACY_TTY_PID
     RC=0
-    wait "$LEGACY_TTY_PID" || RC=$?
-    exec 7>&-
+    wait_for 60 tty_gone "$pid" || {
+        exec 7>&-
+        wait_for 10 tty_gone "$pid" || kill "$pid" 2>/dev/null
+    }
+    wait "$pid" || RC=$?
+    exec 7>&- 2>/dev/null
     LEGACY_TTY_PID=
+}
+
+# tty_gone PID: succeeds once the job PID has ended (gone, or a zombie
+# that only waits to be reaped).
+tty_gone() {
+    local st
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+    [ -z "$st" ] || [ "$st" = Z ]
 }
 
 # no_part_files DIR: succeeds when DIR holds no temporary download file.
