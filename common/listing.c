@@ -488,6 +488,22 @@ put_terminal_safe(struct vifs_buf *b, const char *s)
 	return VIFS_OK;
 }
 
+int
+vifs_listing_terminal_text(char **out, const char *s)
+{
+	struct vifs_buf b = VIFS_BUF_INIT;
+	int error;
+
+	*out = NULL;
+	if ((error = put_terminal_safe(&b, s)) < 0) {
+		vifs_buf_free(&b);
+		return error;
+	}
+	if ((*out = vifs_buf_detach(&b, NULL)) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	return VIFS_OK;
+}
+
 /* TEXT with '&', '<' and '>' as the entities ESXi writes, then
  * terminal-safe. */
 static int

@@ -691,22 +691,19 @@ done:
 	return rc;
 }
 
-/* Writes S with control characters (C0, DEL, and C1 as UTF-8) as '?':
- * no name starts a line or drives the terminal. */
+/* Writes S as vifs_listing_terminal_text() makes it safe: no name a host
+ * sends starts a line or drives the terminal.  Without memory, '?'. */
 static void
 put_name(const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	char *safe = NULL;
 
-		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
-		    (unsigned char)s[1] < 0xa0) {
-			putchar('?');
-			s++;
-		} else {
-			putchar(c < 0x20 || c == 0x7f ? '?' : *s);
-		}
+	if (vifs_listing_terminal_text(&safe, s) < 0) {
+		putchar('?');
+		return;
 	}
+	fputs(safe, stdout);
+	free(safe);
 }
 
 #define TREE_DEPTH_MAX 64
@@ -1218,8 +1215,10 @@ do_listdc(struct legacy *l)
 			tool_liberror();
 		return LEGACY_FAIL;
 	}
-	for (size_t i = 0; i < dcs->count; i++)
-		printf("%s\n", dcs->items[i].path);
+	for (size_t i = 0; i < dcs->count; i++) {
+		put_name(dcs->items[i].path);
+		putchar('\n');
+	}
 	vifs_vim_dclist_free(dcs);
 	return tool_write_stdout(NULL, 0) ? LEGACY_FAIL : 0;
 }

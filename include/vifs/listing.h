@@ -126,6 +126,15 @@ VIFS_EXTERN int vifs_listing_format_xml(char **out, size_t *out_len,
 VIFS_EXTERN int vifs_listing_format_json(char **out, size_t *out_len,
     const vifs_listing *l, const char *path);
 
+/*
+ * S made safe for a terminal, as vifs_listing_format_text() writes names:
+ * valid UTF-8 passes; control characters (C0, DEL, C1 such as U+009B) and
+ * every byte of an invalid sequence become '?'.  For any name or path a
+ * host sent (--dir --long, --recursive, --listdc).  *out is a new string
+ * the caller frees with free().
+ */
+VIFS_EXTERN int vifs_listing_terminal_text(char **out, const char *s);
+
 /* Name of TYPE in the XML output: "file", "directory", "datastore",
  * "datacenter". */
 VIFS_EXTERN const char *vifs_listing_type_name(enum vifs_listing_type type);

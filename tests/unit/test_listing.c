@@ -556,6 +556,39 @@ test_type_names(void **state)
 	vifs_listing_free(NULL);
 }
 
+/* Names and paths a host sends reach a terminal without its controls:
+ * C0, DEL, C1 (U+009B, the 8-bit CSI) and invalid UTF-8 all become '?',
+ * while valid UTF-8 passes. */
+static void
+test_terminal_text(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain.vmx", "plain.vmx" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "a\x1b[2Jb", "a?[2Jb" },
+		{ "a\xc2\x9b"
+		  "31mb",
+		    "a?31mb" },
+		{ "x\x7fy", "x?y" },
+		{ "bad\xff\xfe", "bad??" },
+		{ "cut\xe2\x82", "cut??" },
+		{ "/ha-datacenter\n", "/ha-datacenter?" },
+		{ "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+
+		assert_int_equal(vifs_listing_terminal_text(&out, cases[i].in),
+		    VIFS_OK);
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -572,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_format_xml_unsafe_names),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_terminal_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
