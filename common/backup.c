@@ -65,25 +65,6 @@ vifs_remoteedit_backup_dir(char **out, const char *host)
 	return VIFS_OK;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Opens a new file in DIR named after STAMP and BASENAME; *path gets the
  * name used. */
 static int
@@ -162,7 +143,7 @@ vifs_remoteedit_backup(char **out, const char *dir, const char *basename,
 	if ((error = create_unique(&fd, &path, dir, stamp, basename)) < 0)
 		goto done;
 	created = 1;
-	if (fchmod(fd, 0600) != 0 || write_all(fd, data, len) != 0 ||
+	if (fchmod(fd, 0600) != 0 || vifs_fd_write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
 		error = vifs_error_set(VIFS_EIO,
 		    "cannot write the backup %s: %s", path.data,

@@ -81,8 +81,8 @@ vifs_file_read(char **out, size_t *out_len, const char *path)
 	return error;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+vifs_fd_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -150,7 +150,7 @@ write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	int fd = -1, error = 0, have_old;
 
 	if (strcmp(path, "-") == 0) {
-		if (write_all(STDOUT_FILENO, data, len) != 0)
+		if (vifs_fd_write_all(STDOUT_FILENO, data, len) != 0)
 			return vifs_error_set(VIFS_EIO, "standard output: %s",
 			    strerror(errno));
 		return VIFS_OK;
@@ -189,7 +189,7 @@ write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	if (secret)
 		mode &= 0600;
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 ||
+	if (fchmod(fd, mode) != 0 || vifs_fd_write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
 		error = vifs_error_set(VIFS_EIO, "%s: %s", tmp.data,
 		    strerror(errno));

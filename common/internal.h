@@ -47,4 +47,8 @@ char *vifs_strndup(const char *s, size_t n);
  * no '/' or control character (backup.c). */
 int vifs_path_component_ok(const char *name);
 
+/* Writes all LEN bytes of DATA to FD, retrying short writes and EINTR;
+ * 0, or -1 with errno set (file.c). */
+int vifs_fd_write_all(int fd, const void *data, size_t len);
+
 #endif
