@@ -5,7 +5,7 @@
  * Hosts wait in the order added; up to PARALLEL of them hold a slot.  A
  * slot owns the host's vifs_http (one easy handle, hence one connection
  * and one TLS session cache for the host) and the request in progress.
- * Requests are set up and judged by http.c (http_int.h), so that a fleet
+ * Requests are set up and judged by http_*.c (http_int.h), so that a fleet
  * sends what a single host gets and fails in the same words.  A retry
  * parks the slot until a wake-up time instead of sleeping; the loop polls
  * with a timeout short enough for the next wake-up, the host deadlines

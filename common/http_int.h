@@ -1,13 +1,13 @@
 /*
- * http_int.h - the request machinery of http.c, shared with fleet.c; not
- * installed.
+ * http_int.h - the HTTP client's internals, shared by the http_*.c files
+ * and with the fleet engine (fleet_run.c); not installed.
  *
  * A request is set up on a host's easy handle by http_req_setup(), run by
- * whoever drives the handle (curl_easy_perform() in http.c, a multi handle
- * in fleet.c), and judged by http_req_end(), which turns libcurl's result,
- * the status and the sink's state into an error code and message.  Both
- * callers therefore send the same requests, trust the same certificates
- * and report failures in the same words.
+ * whoever drives the handle (curl_easy_perform() in http_retry.c, a multi
+ * handle in fleet_run.c), and judged by http_req_end(), which turns
+ * libcurl's result, the status and the sink's state into an error code
+ * and message.  Both callers therefore send the same requests, trust the
+ * same certificates and report failures in the same words.
  */
 #ifndef VIFS_HTTP_INT_H
 #define VIFS_HTTP_INT_H
@@ -22,7 +22,54 @@
 
 #include "internal.h"
 
+/* The start of an error body kept for messages. */
+#define ERRBODY_MAX 512
+
 enum method { M_GET, M_PUT, M_DELETE, M_HEAD, M_POST };
+
+/* A host's handle (http_handle.c). */
+struct vifs_http {
+	CURL *curl;
+	char *base_url;
+	char *host; /* as in the URL, without port */
+	char *hostport; /* "host:port" */
+	char *username;
+	char *password;
+	char *cookie;
+	char *cacert_file;
+	int insecure;
+	int pinned; /* pin holds a thumbprint to match */
+	struct vifs_thumbprint pin;
+	char pin_source[64]; /* "--thumbprint" or "known_hosts" */
+	long connect_timeout_ms;
+	long low_speed_secs;
+	long deadline_ms; /* the handle's overall budget; 0: none */
+	long long deadline_at; /* CLOCK_MONOTONIC ms it runs out at */
+	unsigned get_retries;
+	long retry_base_ms;
+	vifs_http_trace_fn trace;
+	void *trace_payload;
+	vifs_http_progress_fn progress;
+	void *progress_payload;
+
+	/* Per request. */
+	long status;
+	long long last_modified; /* Last-Modified, seconds; -1: none */
+	char status_line[256];
+	char errbody[ERRBODY_MAX + 1];
+	size_t errbody_read; /* bytes of the error body seen */
+	int errbody_cut; /* the transfer was cut at ERRBODY_READ_MAX */
+	size_t errbody_len;
+	char curl_error[CURL_ERROR_SIZE];
+	int tls_refused; /* the verify callback said no */
+	int pin_mismatch;
+	char tls_why[128]; /* why the chain did not verify */
+	char peer_sha1[VIFS_THUMBPRINT_MAX];
+	char peer_sha256[VIFS_THUMBPRINT_MAX];
+	char peer_sha512[VIFS_THUMBPRINT_MAX];
+	struct vifs_buf set_cookies; /* Set-Cookie values, one a line */
+	char *cookie_value; /* last vifs_http_response_cookie() */
+};
 
 /* Where a response body goes. */
 struct sink {
@@ -97,5 +144,48 @@ int http_tmp_open(struct vifs_buf *tmp, int *fd, const char *local_path);
  */
 int http_tmp_commit(vifs_http *h, const char *url_path, struct sink *sink,
     const char *tmp, const char *local_path, int sync);
+
+/* --- between the http_*.c files ------------------------------------ */
+
+static inline int
+http_is_success(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+/* Milliseconds left before H's deadline (--deadline); -1 without one. */
+long long http_deadline_left(const vifs_http *h);
+
+/* Sets and returns the error of a request on URL_PATH whose command's
+ * deadline has passed. */
+int http_deadline_passed(const vifs_http *h, const char *url_path);
+
+/* CURLOPT_SSL_CTX_FUNCTION: installs the certificate check of H (ARG),
+ * which records the peer's thumbprints and decides by pin or chain. */
+CURLcode http_ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *arg);
+
+/* The libcurl callbacks a request is set up with: ARG is the handle
+ * (header, progress, debug), the struct sink (write) or the struct source
+ * (read, seek). */
+size_t http_header_cb(char *data, size_t size, size_t n, void *arg);
+size_t http_write_cb(char *data, size_t size, size_t n, void *arg);
+size_t http_read_cb(char *data, size_t size, size_t n, void *arg);
+int http_seek_cb(void *arg, curl_off_t offset, int origin);
+int http_xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow);
+int http_debug_cb(CURL *curl, curl_infotype type, char *data, size_t size,
+    void *arg);
+
+/*
+ * Runs one request on H with curl_easy_perform(), retried as H allows
+ * (GET, HEAD, a PUT whose SRC is rewindable); REWIND, when not NULL,
+ * empties SINK before a retry.  Returns VIFS_OK or the request's error.
+ */
+int http_perform(vifs_http *h, enum method m, const char *url_path,
+    struct sink *sink, struct source *src, int (*rewind)(struct sink *));
+
+/* Empty a buffer sink, or truncate a file sink, before a retry. */
+int http_rewind_buf(struct sink *s);
+int http_rewind_fd(struct sink *s);
 
 #endif
