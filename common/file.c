@@ -141,6 +141,40 @@ check_existing(const char *path, const struct stat *st)
 	return VIFS_OK;
 }
 
+/*
+ * A stream named by a path, "-o /dev/stdout", "/dev/fd/3" or a named
+ * pipe: a character device or FIFO, through links or not, is written in
+ * place, as there is no file to replace.  A link to a regular file is
+ * still refused by check_existing().  Returns 1 when PATH is such a
+ * stream (and was written, or *ERROR says why not), 0 when it is not.
+ */
+static int
+write_stream(int *error, const char *path, const void *data, size_t len)
+{
+	struct stat st;
+	int fd;
+
+	*error = VIFS_OK;
+	if (stat(path, &st) != 0 ||
+	    !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0) {
+		*error = vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+		return 1;
+	}
+	if (vifs_fd_write_all(fd, data, len) != 0) {
+		*error = vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return 1;
+	}
+	if (close(fd) != 0 && errno != EINTR)
+		*error = vifs_error_set(VIFS_EIO, "%s: %s", path,
+		    strerror(errno));
+	return 1;
+}
+
 static int
 write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     int secret)
@@ -159,6 +193,10 @@ write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	if (!have_old && errno != ENOENT)
 		return vifs_error_set(VIFS_EIO, "%s: %s", path,
 		    strerror(errno));
+	/* A secret never goes to a device or pipe it could leak through. */
+	if (have_old && !secret && !S_ISREG(st.st_mode) &&
+	    write_stream(&error, path, data, len))
+		return error;
 	if (have_old && (error = check_existing(path, &st)) < 0)
 		return error;
 	if ((error = vifs_buf_printf(&tmp, "%s.vifs-XXXXXX", path)) < 0)

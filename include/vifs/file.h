@@ -26,7 +26,10 @@ VIFS_EXTERN int vifs_file_read(char **out, size_t *out_len, const char *path);
  * symbolic link, and an existing file must be a regular file owned by the
  * effective user: anything else is refused (VIFS_EIO) before a byte is
  * written.  On any failure the temporary file is removed and PATH is left
- * as it was.  PATH "-" writes DATA to standard output instead.
+ * as it was.  PATH "-" writes DATA to standard output instead, and a path
+ * that leads (through links or not) to a character device or a named pipe
+ * ("/dev/stdout", "/dev/fd/3", a FIFO) is written in place: it is a
+ * stream, not a file to replace.
  */
 VIFS_EXTERN int vifs_file_write_atomic(const char *path, const void *data,
     size_t len, mode_t mode);

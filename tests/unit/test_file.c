@@ -144,6 +144,37 @@ test_file_write_over_directory_refused(void **state)
 	tmpdir_remove(dir);
 }
 
+/* A character device or a named pipe, through a link or not, is a stream
+ * written in place; a secret never goes to one. */
+static void
+test_file_write_to_stream(void **state)
+{
+	char *dir = tmpdir_make(), fifo[512], link[512], got[16];
+	ssize_t n;
+	int rfd;
+
+	(void)state;
+	snprintf(fifo, sizeof(fifo), "%s/pipe", dir);
+	snprintf(link, sizeof(link), "%s/out", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(fifo, link), 0);
+	/* Opened for reading without blocking, so the write finds a reader;
+	 * the pipe's buffer holds the few bytes. */
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	assert_int_equal(vifs_file_write_atomic(link, "abc", 3, 0644), 0);
+	n = read(rfd, got, sizeof(got));
+	assert_int_equal(n, 3);
+	assert_memory_equal(got, "abc", 3);
+	assert_int_equal(vifs_file_write_secret(fifo, "x", 1), VIFS_EIO);
+	close(rfd);
+	assert_int_equal(vifs_file_write_atomic("/dev/null", "x", 1, 0644), 0);
+	assert_int_equal(count_entries(dir), 2); /* no temp left */
+	unlink(link);
+	unlink(fifo);
+	tmpdir_remove(dir);
+}
+
 /* A symbolic link at the path is refused and its target left alone, by the
  * plain and the secret write and by the in-place secret check. */
 static void
@@ -258,6 +289,7 @@ main(void)
 		cmocka_unit_test(test_file_write_into_missing_dir_fails),
 		cmocka_unit_test(test_file_write_over_directory_refused),
 		cmocka_unit_test(test_file_write_never_follows_symlink),
+		cmocka_unit_test(test_file_write_to_stream),
 		cmocka_unit_test(test_file_write_refuses_other_owner),
 		cmocka_unit_test(test_file_secret_is_private),
 	};
