@@ -59,7 +59,11 @@ struct slot {
 	int body_ready; /* BODY holds a finished get_buf */
 	struct vifs_buf tmp; /* get_file: the temporary file */
 	char *local_path; /* get_file: the target */
-	char *put_data; /* put_buf: a copy */
+	char *put_data; /* put_buf, post_buf: a copy (wiped: a login's
+			 * envelope holds a password) */
+	size_t put_len;
+	char **post_headers; /* post_buf: copies, NULL-terminated */
+	char *session_cookie; /* post_buf: the cookie to keep, or NULL */
 	unsigned attempt, attempts;
 	unsigned get_retries; /* of the fleet, or of a borrowed handle */
 	long retry_base_ms;

@@ -53,8 +53,17 @@ request_clear(vifs_fleet *f, struct slot *s)
 	s->url_path = NULL;
 	free(s->local_path);
 	s->local_path = NULL;
+	if (s->put_data != NULL)
+		vifs_wipe(s->put_data, s->put_len);
 	free(s->put_data);
 	s->put_data = NULL;
+	s->put_len = 0;
+	for (char **l = s->post_headers; l != NULL && *l != NULL; l++)
+		free(*l);
+	free(s->post_headers);
+	s->post_headers = NULL;
+	free(s->session_cookie);
+	s->session_cookie = NULL;
 	s->pending = 0;
 	s->wake_ms = 0;
 }
@@ -316,6 +325,20 @@ vifs_fleet_get_file(vifs_fleet_host *h, const char *url_path,
 	return request_go(h, error);
 }
 
+/* The request body of S: a copy of LEN bytes of DATA. */
+static int
+copy_body(struct slot *s, const void *data, size_t len)
+{
+	if ((s->put_data = malloc(len ? len : 1)) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	if (len > 0)
+		memcpy(s->put_data, data, len);
+	s->put_len = len;
+	s->src.data = s->put_data;
+	s->src.len = len;
+	return VIFS_OK;
+}
+
 int
 vifs_fleet_put_buf(vifs_fleet_host *h, const char *url_path, const void *data,
     size_t len)
@@ -328,13 +351,40 @@ vifs_fleet_put_buf(vifs_fleet_host *h, const char *url_path, const void *data,
 	s = h->slot;
 	s->sink.buf = &s->body;
 	s->sink.max = (size_t)1 << 20;
-	if ((s->put_data = malloc(len ? len : 1)) == NULL)
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-	else if (len > 0)
-		memcpy(s->put_data, data, len);
-	s->src.data = s->put_data;
-	s->src.len = len;
-	return request_go(h, error);
+	return request_go(h, copy_body(s, data, len));
+}
+
+int
+vifs_fleet_post_buf(vifs_fleet_host *h, const char *url_path,
+    const char *const *headers, const void *data, size_t len,
+    const char *session_cookie)
+{
+	struct slot *s;
+	size_t n = 0;
+	int error;
+
+	if ((error = request_begin(h, M_POST, url_path)) < 0)
+		return error;
+	s = h->slot;
+	/* The answer is the caller's to judge, whatever its status. */
+	s->sink.buf = &s->body;
+	s->sink.max = DEFAULT_BODY_MAX;
+	s->sink.any_status = 1;
+	while (headers != NULL && headers[n] != NULL)
+		n++;
+	if ((error = copy_body(s, data, len)) < 0)
+		return request_go(h, error);
+	if ((s->post_headers = calloc(n + 1, sizeof(*s->post_headers))) == NULL)
+		return request_go(h,
+		    vifs_error_set(VIFS_ENOMEM, "out of memory"));
+	for (size_t i = 0; i < n; i++)
+		if ((s->post_headers[i] = vifs_strdup(headers[i])) == NULL)
+			return request_go(h, VIFS_ENOMEM);
+	s->src.headers = (const char *const *)s->post_headers;
+	if (session_cookie != NULL &&
+	    (s->session_cookie = vifs_strdup(session_cookie)) == NULL)
+		return request_go(h, VIFS_ENOMEM);
+	return request_go(h, 0);
 }
 
 int
@@ -380,6 +430,51 @@ vifs_fleet_host_take_body(vifs_fleet_host *h, char **out, size_t *out_len)
 
 /* --- the loop --------------------------------------------------------- */
 
+/* After a POST that asked for it: the session cookie its answer set
+ * goes with the host's later requests, instead of Basic credentials. */
+static int
+keep_session(struct slot *s)
+{
+	const char *v = vifs_http_response_cookie(s->http, s->session_cookie);
+	struct vifs_buf b = VIFS_BUF_INIT;
+	int error;
+
+	if (v == NULL)
+		return VIFS_OK;
+	if ((error = vifs_buf_printf(&b, "%s=%s", s->session_cookie, v)) == 0 &&
+	    (error = vifs_http_set_cookie(s->http, b.data)) == 0)
+		error = vifs_http_set_credentials(s->http, NULL, NULL);
+	if (b.data != NULL)
+		vifs_wipe(b.data, b.len);
+	vifs_buf_free(&b);
+	return error;
+}
+
+const char *
+vifs_fleet_host_response_cookie(vifs_fleet_host *h, const char *name)
+{
+	struct slot *s = h->slot;
+
+	if (s == NULL || s->pending || name == NULL)
+		return NULL;
+	return vifs_http_response_cookie(s->http, name);
+}
+
+int
+vifs_fleet_host_set_cookie(vifs_fleet_host *h, const char *cookie)
+{
+	struct slot *s = h->slot;
+	int error;
+
+	if (s == NULL || s->pending)
+		return vifs_error_set(VIFS_EINVAL,
+		    "%s: the host's session changes outside its turn", h->name);
+	if ((error = vifs_http_set_cookie(s->http, cookie)) < 0)
+		return error;
+	return cookie != NULL ? vifs_http_set_credentials(s->http, NULL, NULL) :
+	                        VIFS_OK;
+}
+
 /* Calls STEP for the request of S that ended with ERROR. */
 static void
 step(vifs_fleet *f, struct slot *s, int error)
@@ -391,8 +486,11 @@ step(vifs_fleet *f, struct slot *s, int error)
 	if (error == 0 && s->local_path != NULL)
 		error = http_tmp_commit(s->http, s->url_path, &s->sink,
 		    s->tmp.data, s->local_path, 0);
-	if (error == 0 && s->method == M_GET && s->sink.buf != NULL)
+	if (error == 0 && (s->method == M_GET || s->method == M_POST) &&
+	    s->sink.buf != NULL)
 		s->body_ready = 1;
+	if (error == 0 && s->session_cookie != NULL)
+		error = keep_session(s);
 	h->http_status = vifs_http_last_status(s->http);
 	h->last_modified = vifs_http_last_modified(s->http);
 	request_clear(f, s);

@@ -51,4 +51,15 @@ int vifs_path_component_ok(const char *name);
  * 0, or -1 with errno set (file.c). */
 int vifs_fd_write_all(int fd, const void *data, size_t len);
 
+/* Overwrites LEN bytes at P with zeros in a way the compiler keeps: for
+ * copies of passwords and session cookies before they are freed. */
+static inline void
+vifs_wipe(void *p, size_t len)
+{
+	volatile unsigned char *v = p;
+
+	while (len-- > 0)
+		*v++ = 0;
+}
+
 #endif

@@ -9,8 +9,9 @@
  * next host.  The job is written as callbacks:
  *
  *   START(host)        the host has a slot: issue its first request with
- *                      vifs_fleet_get_buf(), _get_file(), _put_buf() or
- *                      _put_file(), or do nothing to end at once;
+ *                      vifs_fleet_get_buf(), _get_file(), _put_buf(),
+ *                      _put_file() or _post_buf(), or do nothing to end
+ *                      at once;
  *   STEP(host, error)  its request ended (ERROR 0, or a negative code with
  *                      the reason in vifs_error_last()): issue the next
  *                      request, or end the job;
@@ -195,12 +196,29 @@ VIFS_EXTERN int vifs_fleet_get_file(vifs_fleet_host *h, const char *url_path,
 VIFS_EXTERN int vifs_fleet_put_buf(vifs_fleet_host *h, const char *url_path,
     const void *data, size_t len);
 
+/*
+ * POST LEN bytes of DATA (copied, and wiped once sent) to URL_PATH with
+ * the header lines HEADERS (NULL-terminated, copied; e.g. Content-Type
+ * and SOAPAction).  As vifs_http_post(): never retried, not redirected,
+ * without Basic credentials (a SOAP request carries its own), and
+ * answered whatever the status: STEP gets ERROR 0 with the status in
+ * vifs_fleet_host_http_status() and the body (at most 64 MiB) from
+ * vifs_fleet_host_take_body(); only a failed transfer is an error.  When
+ * SESSION_COOKIE is not NULL and the answer sets a cookie of that name
+ * (a VIM login's vmware_soap_session), the host sends it on its later
+ * requests instead of its Basic credentials.
+ */
+VIFS_EXTERN int vifs_fleet_post_buf(vifs_fleet_host *h, const char *url_path,
+    const char *const *headers, const void *data, size_t len,
+    const char *session_cookie);
+
 /* PUT the file LOCAL_PATH to URL_PATH, streamed; never retried. */
 VIFS_EXTERN int vifs_fleet_put_file(vifs_fleet_host *h, const char *url_path,
     const char *local_path);
 
 /*
- * Hands the body of the host's last successful vifs_fleet_get_buf() to the
+ * Hands the body of the host's last successful vifs_fleet_get_buf() or
+ * vifs_fleet_post_buf() to the
  * caller: *out (NUL-terminated, free with free()) of *out_len bytes.
  * VIFS_ENOTFOUND when there is none (already taken, or no such request).
  */
@@ -240,6 +258,23 @@ VIFS_EXTERN void *vifs_fleet_host_data(const vifs_fleet_host *h);
  * a session cookie instead of Basic credentials (<vifs/vim.h>).
  */
 VIFS_EXTERN vifs_http *vifs_fleet_host_http(vifs_fleet_host *h);
+
+/*
+ * The value of the cookie NAME that the host's last response set, or
+ * NULL; from START or STEP while no request of the host is pending.
+ * Borrowed until the host's next request.
+ */
+VIFS_EXTERN const char *vifs_fleet_host_response_cookie(vifs_fleet_host *h,
+    const char *name);
+
+/*
+ * Sends COOKIE ("name=value", copied) on the host's later requests
+ * instead of its Basic credentials (a VIM session resumed from a session
+ * file), or no cookie with NULL (after a logout; the credentials stay
+ * dropped).  From START or STEP while no request is pending.
+ */
+VIFS_EXTERN int vifs_fleet_host_set_cookie(vifs_fleet_host *h,
+    const char *cookie);
 
 /* The user and password the host is reached with (its own, else the
  * fleet's; NULL when none); borrowed from the fleet. */

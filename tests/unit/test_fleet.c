@@ -2,8 +2,10 @@
  * test_fleet.c - the multi-host engine against real local sockets: ports
  * that refuse, peers that accept and never answer, a bad URL among good
  * ones, the parallel limit, deadlines, stopping, and the order of the
- * callbacks.  Transfers that succeed are tested against the simulated
- * hosts by tests/integration/fleet_*.sh.
+ * callbacks; a POST against a small HTTP server of its own (the answer
+ * whatever its status, the session cookie kept for later requests).
+ * Other transfers that succeed are tested against the simulated hosts by
+ * tests/integration/fleet_*.sh.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,9 +16,12 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <sys/wait.h>
 
 #include <vifs/error.h>
+#include <vifs/file.h>
 #include <vifs/fleet.h>
+#include <vifs/http.h>
 
 #include "testutil.h"
 
@@ -395,6 +400,214 @@ test_requests(void **state)
 	tmpdir_remove(dir);
 }
 
+/* --- POST --------------------------------------------------------------- */
+
+/* A plain-HTTP server in a child process: answers the Nth connection's
+ * one request with ANSWERS[N] and appends the request as it came to
+ * LOG; exits after the last answer. */
+static pid_t
+serve(int fd, const char *const *answers, const char *log)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		close(fd);
+		return pid;
+	}
+	for (size_t n = 0; answers[n] != NULL; n++) {
+		char req[8192];
+		size_t got = 0;
+		long clen = -1;
+		int c = accept(fd, NULL, NULL);
+		FILE *out;
+
+		if (c < 0)
+			_exit(1);
+		for (;;) {
+			ssize_t r = read(c, req + got, sizeof(req) - 1 - got);
+			char *end, *cl;
+
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			req[got] = '\0';
+			if ((end = strstr(req, "\r\n\r\n")) == NULL)
+				continue;
+			if (clen < 0)
+				clen = (cl = strstr(req, "Content-Length: ")) ?
+				    atol(cl + 16) :
+				    0;
+			if ((size_t)(end + 4 - req) + (size_t)clen <= got)
+				break;
+		}
+		if ((out = fopen(log, "a")) != NULL) {
+			fprintf(out, "%s\n----\n", req);
+			fclose(out);
+		}
+		if (write(c, answers[n], strlen(answers[n])) < 0)
+			_exit(1);
+		close(c);
+	}
+	_exit(0);
+}
+
+struct post_job {
+	int step;
+	int status; /* of the POST */
+	char body[64];
+	char cookie[64];
+	const char *keep; /* the session cookie to keep, or NULL */
+};
+
+static int
+post_start(vifs_fleet_host *h, void *payload)
+{
+	static const char *const headers[] = {
+		"Content-Type: text/xml; charset=utf-8",
+		"SOAPAction: \"urn:vim25/5.0\"", NULL
+	};
+	struct post_job *j = payload;
+
+	return vifs_fleet_post_buf(h, "/sdk", headers, "<env/>", 6, j->keep);
+}
+
+static int
+post_step(vifs_fleet_host *h, int error, void *payload)
+{
+	struct post_job *j = payload;
+	const char *c;
+	char *body = NULL;
+	size_t len = 0;
+
+	if (error < 0)
+		return error;
+	if (j->step++ > 0) {
+		/* The GET after it. */
+		assert_int_equal(vifs_fleet_host_take_body(h, &body, &len), 0);
+		assert_string_equal(body, "conf");
+		free(body);
+		return 0;
+	}
+	/* A 500 is an answer: the body is the caller's to read. */
+	j->status = (int)vifs_fleet_host_http_status(h);
+	assert_int_equal(vifs_fleet_host_take_body(h, &body, &len), 0);
+	snprintf(j->body, sizeof(j->body), "%s", body);
+	free(body);
+	c = vifs_fleet_host_response_cookie(h, "vmware_soap_session");
+	snprintf(j->cookie, sizeof(j->cookie), "%s", c ? c : "(none)");
+	return vifs_fleet_get_buf(h, "/host/esx.conf", 0);
+}
+
+/* Runs one POST and one GET on a host of each kind; KEEP asks for the
+ * session cookie.  Returns what the server saw. */
+static char *
+post_run(int borrowed, const char *keep, struct post_job *j)
+{
+	static const char *const answers[] = {
+		"HTTP/1.1 500 Internal Server Error\r\nContent-Type: "
+		"text/xml\r\n"
+		"Set-Cookie: vmware_soap_session=\"52abc\"; Path=/; "
+		"HttpOnly\r\n"
+		"Content-Length: 8\r\nConnection: close\r\n\r\n<fault/>",
+		"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n"
+		"\r\nconf",
+		NULL,
+	};
+	struct vifs_fleet_opts o;
+	vifs_fleet *f = NULL;
+	vifs_http *http = NULL;
+	char *dir = tmpdir_make(), log[512], url[64], *seen = NULL;
+	size_t len = 0;
+	unsigned port;
+	int fd = local_socket(1, &port), st;
+	pid_t pid;
+
+	snprintf(log, sizeof(log), "%s/requests", dir);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u", port);
+	pid = serve(fd, answers, log);
+	memset(j, 0, sizeof(*j));
+	j->keep = keep;
+	memset(&o, 0, sizeof(o));
+	o.username = "root";
+	o.password = "secret";
+	o.connect_timeout_ms = 5000;
+	o.host_timeout_ms = 20000;
+	o.start = post_start;
+	o.step = post_step;
+	o.payload = j;
+	assert_int_equal(vifs_fleet_new(&f, &o), 0);
+	if (borrowed) {
+		struct vifs_http_opts ho;
+
+		memset(&ho, 0, sizeof(ho));
+		ho.base_url = url;
+		ho.username = "root";
+		ho.password = "secret";
+		assert_int_equal(vifs_http_new(&http, &ho), 0);
+		assert_int_equal(vifs_fleet_add_http(f, "esx", http), 0);
+	} else {
+		struct vifs_fleet_target t;
+
+		memset(&t, 0, sizeof(t));
+		t.name = "esx";
+		t.base_url = url;
+		assert_int_equal(vifs_fleet_add(f, &t), 0);
+	}
+	assert_int_equal(vifs_fleet_run(f), 0);
+	assert_int_equal(vifs_fleet_host_state(vifs_fleet_get(f, 0)),
+	    VIFS_FLEET_OK);
+	vifs_fleet_free(f);
+	vifs_http_free(http);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(vifs_file_read(&seen, &len, log), 0);
+	tmpdir_remove(dir);
+	return seen;
+}
+
+/* A POST carries its headers and body but no Basic credentials, is
+ * answered whatever the status, and its session cookie goes with the
+ * host's later requests when asked for, on both kinds of host. */
+static void
+test_post(void **state)
+{
+	struct post_job j;
+	char *seen, *get;
+
+	(void)state;
+	for (int borrowed = 0; borrowed < 2; borrowed++) {
+		seen = post_run(borrowed, "vmware_soap_session", &j);
+		assert_int_equal(j.status, 500);
+		assert_string_equal(j.body, "<fault/>");
+		assert_string_equal(j.cookie, "\"52abc\"");
+		assert_int_equal(strncmp(seen, "POST /sdk HTTP/1.1\r\n", 20),
+		    0);
+		assert_non_null(
+		    strstr(seen, "\r\nSOAPAction: \"urn:vim25/5.0\""));
+		assert_non_null(
+		    strstr(seen, "\r\nContent-Type: text/xml; charset=utf-8"));
+		assert_non_null(strstr(seen, "\r\n\r\n<env/>\n----\n"));
+		get = strstr(seen, "GET /host/esx.conf");
+		assert_non_null(get);
+		/* The POST never sends the password; the GET after it sends
+		 * the session instead. */
+		assert_null(strstr(seen, "Authorization:"));
+		assert_non_null(
+		    strstr(get, "\r\nCookie: vmware_soap_session=\"52abc\""));
+		free(seen);
+
+		/* Not asked for: the cookie is seen but not kept. */
+		seen = post_run(borrowed, NULL, &j);
+		assert_string_equal(j.cookie, "\"52abc\"");
+		get = strstr(seen, "GET /host/esx.conf");
+		assert_non_null(get);
+		assert_null(strstr(seen, "Cookie:"));
+		assert_non_null(strstr(get, "\r\nAuthorization: Basic "));
+		free(seen);
+	}
+}
+
 int
 main(void)
 {
@@ -405,6 +618,7 @@ main(void)
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_start_outcomes),
 		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_post),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
