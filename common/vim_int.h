@@ -129,7 +129,25 @@ void vim_take_fault(vifs_vim *v, struct resp *r, xmlNodePtr detail,
 int vim_type_is(const vifs_vim *v, const char *type);
 int vim_fault_error(vifs_vim *v, const char *method);
 
-/* Sends the request R for METHOD and parses the answer into OUT. */
+/*
+ * One call in two halves, for a caller that sends the envelope itself (a
+ * fleet host's non-blocking POST, vim_fleet.c) as for vim_call():
+ * vim_call_begin() turns the request R for METHOD into the envelope's
+ * text (*text, freed with vim_text_free(), which wipes it: a Login holds
+ * the password) and forgets the last fault; vim_call_end() judges the
+ * answer REP to it into *out: VIFS_OK, an error (a fault, not SOAP), or
+ * VIM_RESEND when the same text must go once more to the service path
+ * now in use (the fallback to "/sdk" after a 404 of the default path).
+ */
+#define VIM_RESEND 1
+int vim_call_begin(vifs_vim *v, const char *method, struct req *r, char **text,
+    size_t *len);
+int vim_call_end(vifs_vim *v, const char *method, const struct vim_reply *rep,
+    struct resp *out);
+void vim_text_free(char *text);
+
+/* Sends the request R for METHOD and parses the answer into OUT: the
+ * blocking loop over the two halves, on the client's transport. */
 int vim_call(vifs_vim *v, const char *method, struct req *r, struct resp *out);
 
 /* The transport over a vifs_http (ARG). */
@@ -138,5 +156,49 @@ int vim_http_post(void *arg, const char *req, size_t len,
 
 /* Fetches the service content once (vim_session.c). */
 int vim_need_sc(vifs_vim *v);
+
+/*
+ * The blocking exchange of one call (vim_session.c): BUILD makes the
+ * request for METHOD from IN, vim_call() sends it, READ (NULL: nothing
+ * to read) takes the answer into OUT.
+ */
+int vim_exchange(vifs_vim *v, const char *method,
+    int (*build)(vifs_vim *, struct req *, const void *),
+    int (*read)(vifs_vim *, struct resp *, void *), const void *in, void *out);
+
+/*
+ * The calls a step machine makes, each as the request it sends (_req, the
+ * envelope's tree in R) and the reading of its answer (_read), the halves
+ * that the blocking calls of <vifs/vim.h> put around vim_call():
+ *   RetrieveServiceContent: vim_sc_req(), vim_sc_read() (keeps the ids);
+ *   Login: vim_login_req(), then vim_login_read() (the cookie the answer
+ *     set, which vim_call_end() kept, is the session);
+ *   CurrentTime: vim_time_req(), vim_time_read(); a resumed session that
+ *     fails is judged by vim_resume_error();
+ *   RetrievePropertiesEx of the HostSystem: vim_host_req(),
+ *     vim_host_read();
+ *   the HostFirmwareSystem's METHOD (VIM_FW_*; FORCE >= 0 adds "force"):
+ *     vim_firmware_req(), vim_firmware_read() (URL NULL: no answer read);
+ *   Logout: vim_logout_req() (nothing to read).
+ */
+#define VIM_FW_SYNC "SyncFirmwareConfiguration"
+#define VIM_FW_BACKUP "BackupFirmwareConfiguration"
+#define VIM_FW_UPLOAD_URL "QueryFirmwareConfigUploadURL"
+#define VIM_FW_RESTORE "RestoreFirmwareConfiguration"
+int vim_sc_req(vifs_vim *v, struct req *r);
+int vim_sc_read(vifs_vim *v, struct resp *a);
+int vim_login_req(vifs_vim *v, struct req *r, const char *user,
+    const char *password);
+int vim_login_read(vifs_vim *v);
+int vim_time_req(vifs_vim *v, struct req *r);
+int vim_time_read(vifs_vim *v, struct resp *a, char **out);
+int vim_resume_error(vifs_vim *v, int error);
+int vim_host_req(vifs_vim *v, struct req *r);
+int vim_host_read(vifs_vim *v, struct resp *a, struct vifs_vim_host *out);
+int vim_firmware_req(vifs_vim *v, struct req *r, const char *method,
+    const char *firmware, int force);
+int vim_firmware_read(vifs_vim *v, struct resp *a, const char *method,
+    char **url);
+int vim_logout_req(vifs_vim *v, struct req *r);
 
 #endif

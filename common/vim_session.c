@@ -160,24 +160,18 @@ done:
 }
 
 int
-vifs_vim_connect(vifs_vim *v, const struct vifs_vim_about **about)
+vim_sc_req(vifs_vim *v, struct req *r)
 {
-	static const char *const M = "RetrieveServiceContent";
-	struct req r;
-	struct resp a;
-	xmlNodePtr rv;
-	int error;
+	(void)v;
+	return vim_req_begin(r, "RetrieveServiceContent", "ServiceInstance",
+	    "ServiceInstance");
+}
 
-	if (about != NULL)
-		*about = NULL;
-	if ((error = vim_req_begin(&r, M, "ServiceInstance",
-	         "ServiceInstance")) < 0)
-		return error;
-	error = vim_call(v, M, &r, &a);
-	vim_req_free(&r);
-	if (error < 0)
-		return error;
-	rv = vim_xp_node(&a, a.ret, "v:returnval");
+int
+vim_sc_read(vifs_vim *v, struct resp *a)
+{
+	xmlNodePtr rv = vim_xp_node(a, a->ret, "v:returnval");
+
 	free(v->root_folder);
 	free(v->property_collector);
 	free(v->session_manager);
@@ -185,34 +179,80 @@ vifs_vim_connect(vifs_vim *v, const struct vifs_vim_about **about)
 	free(v->full_name);
 	free(v->api_type);
 	free(v->api_version);
-	v->root_folder = rv ? vim_xp_text(&a, rv, "v:rootFolder") : NULL;
-	v->property_collector = rv ?
-	    vim_xp_text(&a, rv, "v:propertyCollector") :
-	    NULL;
-	v->session_manager = rv ? vim_xp_text(&a, rv, "v:sessionManager") :
-	                          NULL;
-	v->file_manager = rv ? vim_xp_text(&a, rv, "v:fileManager") : NULL;
+	v->root_folder = rv ? vim_xp_text(a, rv, "v:rootFolder") : NULL;
+	v->property_collector = rv ? vim_xp_text(a, rv, "v:propertyCollector") :
+	                             NULL;
+	v->session_manager = rv ? vim_xp_text(a, rv, "v:sessionManager") : NULL;
+	v->file_manager = rv ? vim_xp_text(a, rv, "v:fileManager") : NULL;
 	v->full_name = vim_clean_line(
-	    rv ? vim_xp_text(&a, rv, "v:about/v:fullName") : NULL);
+	    rv ? vim_xp_text(a, rv, "v:about/v:fullName") : NULL);
 	v->api_type = vim_clean_line(
-	    rv ? vim_xp_text(&a, rv, "v:about/v:apiType") : NULL);
+	    rv ? vim_xp_text(a, rv, "v:about/v:apiType") : NULL);
 	v->api_version = vim_clean_line(
-	    rv ? vim_xp_text(&a, rv, "v:about/v:apiVersion") : NULL);
-	vim_resp_free(&a);
+	    rv ? vim_xp_text(a, rv, "v:about/v:apiVersion") : NULL);
 	if (v->root_folder == NULL || v->property_collector == NULL ||
 	    v->session_manager == NULL || !*v->root_folder ||
 	    !*v->property_collector || !*v->session_manager)
 		return vifs_error_set(VIFS_EPARSE,
 		    "%s: %s: the answer lacks the root folder, the property "
 		    "collector or the session manager",
-		    v->where, M);
+		    v->where, "RetrieveServiceContent");
 	v->about.full_name = v->full_name ? v->full_name : "";
 	v->about.api_type = v->api_type ? v->api_type : "";
 	v->about.api_version = v->api_version ? v->api_version : "";
 	v->have_sc = 1;
-	if (about != NULL)
-		*about = &v->about;
 	return VIFS_OK;
+}
+
+/* The blocking exchange of one call: BUILD's request, READ's answer
+ * (NULL: nothing to read). */
+int
+vim_exchange(vifs_vim *v, const char *method,
+    int (*build)(vifs_vim *, struct req *, const void *),
+    int (*read)(vifs_vim *, struct resp *, void *), const void *in, void *out)
+{
+	struct req r;
+	struct resp a;
+	int error;
+
+	if ((error = build(v, &r, in)) < 0)
+		return error;
+	error = vim_call(v, method, &r, &a);
+	vim_req_free(&r);
+	if (error < 0)
+		return error;
+	if (read != NULL)
+		error = read(v, &a, out);
+	vim_resp_free(&a);
+	return error;
+}
+
+static int
+sc_build(vifs_vim *v, struct req *r, const void *in)
+{
+	(void)in;
+	return vim_sc_req(v, r);
+}
+
+static int
+sc_read(vifs_vim *v, struct resp *a, void *out)
+{
+	(void)out;
+	return vim_sc_read(v, a);
+}
+
+int
+vifs_vim_connect(vifs_vim *v, const struct vifs_vim_about **about)
+{
+	int error;
+
+	if (about != NULL)
+		*about = NULL;
+	error = vim_exchange(v, "RetrieveServiceContent", sc_build, sc_read,
+	    NULL, NULL);
+	if (error == 0 && about != NULL)
+		*about = &v->about;
+	return error;
 }
 
 int
@@ -222,75 +262,110 @@ vim_need_sc(vifs_vim *v)
 }
 
 int
-vifs_vim_login(vifs_vim *v, const char *user, const char *password)
+vim_login_req(vifs_vim *v, struct req *r, const char *user,
+    const char *password)
 {
-	static const char *const M = "Login";
-	struct req r;
-	struct resp a;
 	int error;
 
-	if ((error = vim_need_sc(v)) < 0)
-		return error;
 	if ((error = vim_set_str(&v->user, user)) < 0)
 		return error;
 	vim_clean_line(v->user);
 	free(v->cookie);
 	v->cookie = NULL;
-	if ((error = vim_req_begin(&r, M, "SessionManager",
+	if ((error = vim_req_begin(r, "Login", "SessionManager",
 	         v->session_manager)) < 0)
 		return error;
-	vim_req_text(&r, r.op, "userName", user);
-	vim_req_text(&r, r.op, "password", password);
-	error = vim_call(v, M, &r, &a);
-	vim_req_free(&r);
-	if (error < 0)
-		return error;
-	vim_resp_free(&a);
+	vim_req_text(r, r->op, "userName", user);
+	vim_req_text(r, r->op, "password", password);
+	return VIFS_OK;
+}
+
+int
+vim_login_read(vifs_vim *v)
+{
 	if (v->cookie == NULL)
 		return vifs_error_set(VIFS_EAUTH,
 		    "%s: %s: the host accepted the login but set no %s "
 		    "cookie",
-		    v->where, M, SESSION_COOKIE);
+		    v->where, "Login", SESSION_COOKIE);
 	return use_cookie(v, v->cookie);
 }
 
-/* CurrentTime, whose fault is the test of a session. */
+struct login_args {
+	const char *user, *password;
+};
+
 static int
-current_time(vifs_vim *v, char **out, int resuming)
+login_build(vifs_vim *v, struct req *r, const void *in)
 {
-	static const char *const M = "CurrentTime";
-	struct req r;
-	struct resp a;
+	const struct login_args *l = in;
+
+	return vim_login_req(v, r, l->user, l->password);
+}
+
+int
+vifs_vim_login(vifs_vim *v, const char *user, const char *password)
+{
+	struct login_args l = { user, password };
 	int error;
 
-	*out = NULL;
-	if ((error = vim_req_begin(&r, M, "ServiceInstance",
-	         "ServiceInstance")) < 0)
+	if ((error = vim_need_sc(v)) < 0 ||
+	    (error = vim_exchange(v, "Login", login_build, NULL, &l, NULL)) < 0)
 		return error;
-	error = vim_call(v, M, &r, &a);
-	vim_req_free(&r);
-	if (error < 0) {
-		if (resuming && v->has_fault &&
-		    vim_type_is(v, "NotAuthenticated"))
-			return vifs_error_set(VIFS_EAUTH,
-			    "%s: the session has expired or was logged out "
-			    "(NotAuthenticated)",
-			    v->where);
-		return error;
-	}
-	*out = vim_xp_text(&a, a.ret, "v:returnval");
-	vim_resp_free(&a);
+	return vim_login_read(v);
+}
+
+int
+vim_time_req(vifs_vim *v, struct req *r)
+{
+	(void)v;
+	return vim_req_begin(r, "CurrentTime", "ServiceInstance",
+	    "ServiceInstance");
+}
+
+int
+vim_time_read(vifs_vim *v, struct resp *a, char **out)
+{
+	*out = vim_xp_text(a, a->ret, "v:returnval");
 	if (*out == NULL)
 		return vifs_error_set(VIFS_EPARSE,
-		    "%s: %s: the answer holds no time", v->where, M);
+		    "%s: %s: the answer holds no time", v->where,
+		    "CurrentTime");
 	vim_clean_line(*out);
 	return VIFS_OK;
 }
 
 int
+vim_resume_error(vifs_vim *v, int error)
+{
+	free(v->cookie);
+	v->cookie = NULL;
+	if (v->has_fault && vim_type_is(v, "NotAuthenticated"))
+		return vifs_error_set(VIFS_EAUTH,
+		    "%s: the session has expired or was logged out "
+		    "(NotAuthenticated)",
+		    v->where);
+	return error;
+}
+
+static int
+time_build(vifs_vim *v, struct req *r, const void *in)
+{
+	(void)in;
+	return vim_time_req(v, r);
+}
+
+static int
+time_read(vifs_vim *v, struct resp *a, void *out)
+{
+	return vim_time_read(v, a, out);
+}
+
+int
 vifs_vim_current_time(vifs_vim *v, char **out)
 {
-	return current_time(v, out, 0);
+	*out = NULL;
+	return vim_exchange(v, "CurrentTime", time_build, time_read, NULL, out);
 }
 
 int
@@ -304,33 +379,32 @@ vifs_vim_resume(vifs_vim *v, const char *cookie)
 	if ((error = vim_set_str(&v->cookie, cookie)) < 0 ||
 	    (error = use_cookie(v, cookie)) < 0)
 		return error;
-	error = current_time(v, &now, 1);
+	error = vifs_vim_current_time(v, &now);
 	free(now);
-	if (error < 0) {
-		free(v->cookie);
-		v->cookie = NULL;
-	}
-	return error;
+	return error < 0 ? vim_resume_error(v, error) : VIFS_OK;
+}
+
+int
+vim_logout_req(vifs_vim *v, struct req *r)
+{
+	return vim_req_begin(r, "Logout", "SessionManager", v->session_manager);
+}
+
+static int
+logout_build(vifs_vim *v, struct req *r, const void *in)
+{
+	(void)in;
+	return vim_logout_req(v, r);
 }
 
 int
 vifs_vim_logout(vifs_vim *v)
 {
-	static const char *const M = "Logout";
-	struct req r;
-	struct resp a;
 	int error;
 
-	if ((error = vim_need_sc(v)) < 0)
-		goto done;
-	if ((error = vim_req_begin(&r, M, "SessionManager",
-	         v->session_manager)) < 0)
-		goto done;
-	error = vim_call(v, M, &r, &a);
-	vim_req_free(&r);
-	if (error == 0)
-		vim_resp_free(&a);
-done:
+	if ((error = vim_need_sc(v)) == 0)
+		error = vim_exchange(v, "Logout", logout_build, NULL, NULL,
+		    NULL);
 	free(v->cookie);
 	v->cookie = NULL;
 	if (v->http != NULL)

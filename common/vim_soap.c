@@ -468,7 +468,52 @@ done:
 	return error;
 }
 
-/* Sends the request R for METHOD and parses the answer into *out. */
+void
+vim_text_free(char *text)
+{
+	/* A Login envelope holds the password. */
+	if (text != NULL)
+		vifs_wipe(text, strlen(text));
+	free(text);
+}
+
+int
+vim_call_begin(vifs_vim *v, const char *method, struct req *r, char **text,
+    size_t *len)
+{
+	vim_forget_fault(v);
+	return req_finish(r, method, text, len);
+}
+
+int
+vim_call_end(vifs_vim *v, const char *method, const struct vim_reply *rep,
+    struct resp *out)
+{
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	/* Real hosts serve the default path and "/sdk"; govmomi's simulator
+	 * only "/sdk".  A 404 before any SOAP answer at the default path
+	 * moves the client to "/sdk" once, for the rest of its life. */
+	if (rep->status == 404 && !v->spoken && !v->path_given &&
+	    strcmp(v->service_path, DEFAULT_SERVICE_PATH) == 0) {
+		if ((error = vim_set_str(&v->service_path,
+		         FALLBACK_SERVICE_PATH)) < 0)
+			return error;
+		return VIM_RESEND;
+	}
+	if ((error = parse_reply(v, method, rep, out)) < 0)
+		return error;
+	/* A login's cookie comes with its answer. */
+	if (rep->cookie != NULL && strcmp(method, "Login") == 0)
+		error = vim_set_str(&v->cookie, rep->cookie);
+	if (error < 0)
+		vim_resp_free(out);
+	return error;
+}
+
+/* Sends the request R for METHOD and parses the answer into *out: the
+ * blocking loop over vim_call_begin() and vim_call_end(). */
 int
 vim_call(vifs_vim *v, const char *method, struct req *r, struct resp *out)
 {
@@ -478,40 +523,21 @@ vim_call(vifs_vim *v, const char *method, struct req *r, struct resp *out)
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	memset(&rep, 0, sizeof(rep));
-	vim_forget_fault(v);
-	if ((error = req_finish(r, method, &text, &len)) < 0)
+	if (v->post == NULL)
+		return vifs_error_set(VIFS_EINVAL,
+		    "%s: %s: the VIM client has no transport", v->where,
+		    method);
+	if ((error = vim_call_begin(v, method, r, &text, &len)) < 0)
 		goto done;
-	if ((error = v->post(v->post_arg, text, len, &rep)) < 0)
-		goto done;
-	/* Real hosts serve the default path and "/sdk"; govmomi's simulator
-	 * only "/sdk".  A 404 before any SOAP answer at the default path
-	 * moves the client to "/sdk" once, for the rest of its life. */
-	if (rep.status == 404 && !v->spoken && !v->path_given &&
-	    strcmp(v->service_path, DEFAULT_SERVICE_PATH) == 0) {
-		if ((error = vim_set_str(&v->service_path,
-		         FALLBACK_SERVICE_PATH)) < 0)
-			goto done;
-		free(rep.body);
+	do {
 		memset(&rep, 0, sizeof(rep));
 		if ((error = v->post(v->post_arg, text, len, &rep)) < 0)
-			goto done;
-	}
-	if ((error = parse_reply(v, method, &rep, out)) < 0)
-		goto done;
-	/* A login's cookie comes with its answer. */
-	if (rep.cookie != NULL && strcmp(method, "Login") == 0)
-		error = vim_set_str(&v->cookie, rep.cookie);
+			break;
+		error = vim_call_end(v, method, &rep, out);
+		free(rep.body);
+	} while (error == VIM_RESEND);
 done:
-	if (text != NULL) {
-		/* A Login envelope holds the password. */
-		for (volatile char *p = text; *p; p++)
-			*p = '\0';
-		free(text);
-	}
-	free(rep.body);
-	if (error < 0)
-		vim_resp_free(out);
+	vim_text_free(text);
 	return error;
 }
 
