@@ -57,6 +57,8 @@ struct slot {
 	struct curl_slist *headers;
 	struct vifs_buf body; /* get_buf */
 	int body_ready; /* BODY holds a finished get_buf */
+	int sink_borrowed; /* get_fd: the sink's fd is the caller's */
+	int src_borrowed; /* put_fd: the source's fd is the caller's */
 	struct vifs_buf tmp; /* get_file: the temporary file */
 	char *local_path; /* get_file: the target */
 	char *put_data; /* put_buf, post_buf: a copy (wiped: a login's

@@ -40,15 +40,17 @@ request_clear(vifs_fleet *f, struct slot *s)
 	}
 	curl_slist_free_all(s->headers);
 	s->headers = NULL;
-	if (s->sink.fd >= 0) {
+	if (s->sink.fd >= 0 && !s->sink_borrowed) {
 		close(s->sink.fd);
 		if (s->tmp.data != NULL)
 			unlink(s->tmp.data);
 	}
 	s->sink.fd = -1;
-	if (s->src.fd >= 0)
+	s->sink_borrowed = 0;
+	if (s->src.fd >= 0 && !s->src_borrowed)
 		close(s->src.fd);
 	s->src.fd = -1;
+	s->src_borrowed = 0;
 	free(s->url_path);
 	s->url_path = NULL;
 	free(s->local_path);
@@ -340,6 +342,20 @@ copy_body(struct slot *s, const void *data, size_t len)
 }
 
 int
+vifs_fleet_get_fd(vifs_fleet_host *h, const char *url_path, int fd)
+{
+	int error;
+
+	if ((error = request_begin(h, M_GET, url_path)) < 0)
+		return error;
+	if (fd < 0)
+		error = vifs_error_set(VIFS_EINVAL, "no file descriptor");
+	h->slot->sink.fd = fd;
+	h->slot->sink_borrowed = 1;
+	return request_go(h, error);
+}
+
+int
 vifs_fleet_put_buf(vifs_fleet_host *h, const char *url_path, const void *data,
     size_t len)
 {
@@ -387,28 +403,60 @@ vifs_fleet_post_buf(vifs_fleet_host *h, const char *url_path,
 	return request_go(h, 0);
 }
 
+/*
+ * The source of a PUT from the regular file open on S's src.fd (NAME in
+ * messages), sent from its start and again on a retry, as a PUT of a file
+ * is retried like a GET: it replaces the whole remote file.
+ */
+static int
+put_source(struct slot *s, const char *name)
+{
+	struct stat st;
+
+	s->sink.buf = &s->body;
+	s->sink.max = (size_t)1 << 20;
+	s->attempts = s->get_retries + 1;
+	s->src.rewindable = 1;
+	if (fstat(s->src.fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return vifs_error_set(VIFS_EIO, "%s: not a regular file", name);
+	if (lseek(s->src.fd, 0, SEEK_SET) != 0)
+		return vifs_error_set(VIFS_EIO, "%s: %s", name,
+		    strerror(errno));
+	s->src.len = (size_t)st.st_size;
+	return VIFS_OK;
+}
+
 int
 vifs_fleet_put_file(vifs_fleet_host *h, const char *url_path,
     const char *local_path)
 {
 	struct slot *s;
-	struct stat st;
 	int error;
 
 	if ((error = request_begin(h, M_PUT, url_path)) < 0)
 		return error;
 	s = h->slot;
-	s->sink.buf = &s->body;
-	s->sink.max = (size_t)1 << 20;
 	if ((s->src.fd = open(local_path, O_RDONLY | O_CLOEXEC)) < 0)
 		error = vifs_error_set(errno == ENOENT ? VIFS_ENOTFOUND :
 		                                         VIFS_EIO,
 		    "%s: %s", local_path, strerror(errno));
-	else if (fstat(s->src.fd, &st) != 0 || !S_ISREG(st.st_mode))
-		error = vifs_error_set(VIFS_EIO, "%s: not a regular file",
-		    local_path);
 	else
-		s->src.len = (size_t)st.st_size;
+		error = put_source(s, local_path);
+	return request_go(h, error);
+}
+
+int
+vifs_fleet_put_fd(vifs_fleet_host *h, const char *url_path, int fd,
+    const char *name)
+{
+	int error;
+
+	if ((error = request_begin(h, M_PUT, url_path)) < 0)
+		return error;
+	h->slot->src.fd = fd;
+	h->slot->src_borrowed = 1;
+	error = fd < 0 ? vifs_error_set(VIFS_EINVAL, "no file descriptor") :
+	                 put_source(h->slot, name ? name : "upload");
 	return request_go(h, error);
 }
 
@@ -485,7 +533,7 @@ step(vifs_fleet *f, struct slot *s, int error)
 
 	if (error == 0 && s->local_path != NULL)
 		error = http_tmp_commit(s->http, s->url_path, &s->sink,
-		    s->tmp.data, s->local_path, 0);
+		    s->tmp.data, s->local_path, f->o.sync_files);
 	if (error == 0 && (s->method == M_GET || s->method == M_POST) &&
 	    s->sink.buf != NULL)
 		s->body_ready = 1;
@@ -515,23 +563,27 @@ ended(vifs_fleet *f, struct slot *s, CURLcode rc)
 	curl_multi_remove_handle(f->multi, http_curl(s->http));
 	s->in_multi = 0;
 	error = http_req_end(s->http, s->method, s->url_path, &s->sink, rc);
+	/* Bytes already written where they cannot be taken back (the
+	 * caller's descriptor) rule out a retry, as does the handle's own
+	 * deadline. */
 	if (error < 0 && !s->sink.too_big && !s->sink.write_failed &&
-	    s->attempt + 1 < s->attempts && http_req_retryable(s->http, rc)) {
+	    s->attempt + 1 < s->attempts && http_req_retryable(s->http, rc) &&
+	    !http_deadline_reached(s->http) &&
+	    !(s->sink_borrowed && s->sink.received > 0)) {
 		int64_t wake = fleet_now_ms() + s->backoff_ms;
 
 		if (s->deadline_ms == 0 || wake < s->deadline_ms) {
 			if (s->attempt == 0)
 				snprintf(s->first, sizeof(s->first), "%s",
 				    vifs_error_last());
-			if (f->o.trace != NULL) {
-				char line[128];
-
-				snprintf(line, sizeof(line),
-				    "* retrying in %ld ms (attempt %u of %u)",
-				    s->backoff_ms, s->attempt + 2, s->attempts);
-				trace_host(s, line);
-			}
-			if ((error = http_sink_rewind(&s->sink)) == 0) {
+			/* The handle's trace: "HOST: " in front in a fleet
+			 * of its own handles, none on a borrowed one. */
+			http_trace_retry(s->http, s->backoff_ms, s->attempt + 2,
+			    s->attempts);
+			if ((s->sink_borrowed ||
+			        (error = http_sink_rewind(&s->sink)) == 0) &&
+			    (s->src.fd < 0 ||
+			        (error = http_source_rewind(&s->src)) == 0)) {
 				s->attempt++;
 				s->backoff_ms *= 2;
 				s->wake_ms = wake;

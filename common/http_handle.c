@@ -165,6 +165,18 @@ http_deadline_left(const vifs_http *h)
 	return left > 0 ? left : 0;
 }
 
+/* libcurl's timers count whole milliseconds and may fire a little early
+ * (a multi handle's poll rounds its timeout): a request that timed out
+ * this close to the deadline ran into it. */
+#define DEADLINE_SLACK_MS 10
+
+int
+http_deadline_reached(const vifs_http *h)
+{
+	return h->deadline_at != 0 &&
+	    http_deadline_left(h) <= DEADLINE_SLACK_MS;
+}
+
 int
 http_deadline_passed(const vifs_http *h, const char *url_path)
 {

@@ -130,6 +130,14 @@ int http_req_retryable(vifs_http *h, CURLcode rc);
 /* Empties SINK before a retry. */
 int http_sink_rewind(struct sink *sink);
 
+/* Sends the body of SRC from its start again, before a retry. */
+int http_source_rewind(struct source *src);
+
+/* "* retrying in BACKOFF_MS ms (attempt ATTEMPT of ATTEMPTS)" on H's
+ * trace, if it has one. */
+void http_trace_retry(vifs_http *h, long backoff_ms, unsigned attempt,
+    unsigned attempts);
+
 /*
  * Creates the temporary file a download to LOCAL_PATH goes to, beside it
  * (its name in TMP, mode 0600 whatever the umask), open on *fd.
@@ -155,6 +163,10 @@ http_is_success(long status)
 
 /* Milliseconds left before H's deadline (--deadline); -1 without one. */
 long long http_deadline_left(const vifs_http *h);
+
+/* 1 when H's deadline has come (within libcurl's timer slack): a
+ * timeout is then the deadline's, and nothing is retried. */
+int http_deadline_reached(const vifs_http *h);
 
 /* Sets and returns the error of a request on URL_PATH whose command's
  * deadline has passed. */

@@ -24,9 +24,21 @@ sleep_ms(long ms)
 		;
 }
 
-/* Sends the body of SRC from its start again, before a retry. */
-static int
-rewind_source(struct source *src)
+void
+http_trace_retry(vifs_http *h, long backoff_ms, unsigned attempt,
+    unsigned attempts)
+{
+	char line[128];
+
+	if (h->trace == NULL)
+		return;
+	snprintf(line, sizeof(line), "* retrying in %ld ms (attempt %u of %u)",
+	    backoff_ms, attempt, attempts);
+	h->trace(h->trace_payload, line);
+}
+
+int
+http_source_rewind(struct source *src)
 {
 	if (src->fd < 0) {
 		src->off = 0;
@@ -62,20 +74,12 @@ http_perform(vifs_http *h, enum method m, const char *url_path,
 		CURLcode rc;
 
 		if (i > 0) {
-			if (h->trace != NULL) {
-				char line[128];
-
-				snprintf(line, sizeof(line),
-				    "* retrying in "
-				    "%ld ms (attempt %u of %u)",
-				    backoff, i + 1, attempts);
-				h->trace(h->trace_payload, line);
-			}
+			http_trace_retry(h, backoff, i + 1, attempts);
 			sleep_ms(backoff);
 			backoff *= 2;
 			if (rewind != NULL && (error = rewind(sink)) < 0)
 				return error;
-			if (m == M_PUT && (error = rewind_source(src)) < 0)
+			if (m == M_PUT && (error = http_source_rewind(src)) < 0)
 				return error;
 		}
 		if ((error = http_req_setup(h, m, url_path, sink, src,
@@ -90,7 +94,7 @@ http_perform(vifs_http *h, enum method m, const char *url_path,
 			return http_req_end(h, m, url_path, sink, rc);
 		error = http_req_end(h, m, url_path, sink, rc);
 		if (error == 0 || !http_req_retryable(h, rc) ||
-		    http_deadline_left(h) == 0)
+		    http_deadline_reached(h))
 			break;
 		/* Bytes already written where they cannot be taken back
 		 * (standard output) rule out a retry. */

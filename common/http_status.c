@@ -115,7 +115,7 @@ outcome(vifs_http *h, enum method m, const char *url_path, CURLcode rc)
 		}
 		switch (rc) {
 		case CURLE_OPERATION_TIMEDOUT:
-			if (http_deadline_left(h) == 0)
+			if (http_deadline_reached(h))
 				return http_deadline_passed(h, url_path);
 			return vifs_error_set(VIFS_ETIMEOUT,
 			    "%s: %s %s: "

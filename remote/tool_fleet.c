@@ -19,6 +19,7 @@
 #include <vifs/fleet.h>
 #include <vifs/hostlist.h>
 #include <vifs/remotepath.h>
+#include <vifs/transfer.h>
 
 #include "fleet_cli.h"
 #include "msg.h"
@@ -30,11 +31,10 @@
 
 struct xfer_job {
 	struct fleet_cli fc; /* first: fleet_cli_setup() needs it there */
-	int put;
+	struct vifs_transfer_opts to; /* the transfer, once prepared */
+	vifs_transfer *xfer;
 	char *url_path; /* the remote file, URL-encoded, same on all hosts */
-	const char *dir; /* --get: DIR */
 	char *name; /* --get: the file's name in DIR/HOST */
-	const char *local; /* --put: the local file */
 };
 
 /* The URL path of RP, the same for every host. */
@@ -51,96 +51,35 @@ url_path_of(const struct vifs_remotepath *rp)
 	return path;
 }
 
-/* DIR/HOST for host H, made and checked to be a real directory. */
-static int
-host_dir(char **out, const char *dir, vifs_fleet_host *h)
-{
-	char *safe = NULL, *path = NULL;
-	struct stat st;
-	size_t len;
-	int error = 0;
-
-	*out = NULL;
-	if ((error = vifs_hostlist_safe_name(&safe, vifs_fleet_host_name(h))) <
-	    0)
-		return error;
-	len = strlen(dir) + strlen(safe) + 2;
-	if ((path = malloc(len)) == NULL) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	snprintf(path, len, "%s/%s", dir, safe);
-	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-		error = vifs_error_set(VIFS_EIO, "%s: %s", path,
-		    strerror(errno));
-		goto done;
-	}
-	/* A symbolic link planted there would lead out of DIR. */
-	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		error = vifs_error_set(VIFS_EIO,
-		    "%s: not a directory (a symbolic link?)", path);
-		goto done;
-	}
-	*out = path;
-	path = NULL;
-done:
-	free(safe);
-	free(path);
-	return error;
-}
-
-static int
-xfer_start(vifs_fleet_host *h, void *payload)
-{
-	struct xfer_job *j = payload;
-	char *hdir = NULL, *target = NULL;
-	size_t len;
-	int error;
-
-	if (j->put)
-		return vifs_fleet_put_file(h, j->url_path, j->local);
-	if ((error = host_dir(&hdir, j->dir, h)) < 0)
-		return error;
-	len = strlen(hdir) + strlen(j->name) + 2;
-	if ((target = malloc(len)) == NULL) {
-		free(hdir);
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	}
-	snprintf(target, len, "%s/%s", hdir, j->name);
-	error = vifs_fleet_get_file(h, j->url_path, target);
-	free(hdir);
-	free(target);
-	return error;
-}
-
-static int
-xfer_step(vifs_fleet_host *h, int error, void *payload)
-{
-	(void)h;
-	(void)payload;
-	return error;
-}
-
 static void
 xfer_done(vifs_fleet_host *h, void *payload)
 {
 	struct xfer_job *j = payload;
-	char *hdir = NULL;
 
+	vifs_transfer_done(h, j->xfer);
 	switch (vifs_fleet_host_state(h)) {
 	case VIFS_FLEET_OK:
 		fleet_cli_result(&j->fc, h, NULL, NULL);
 		break;
 	case VIFS_FLEET_FAILED:
 		fleet_cli_result(&j->fc, h, "FAILED", NULL);
-		/* No empty DIR/HOST left for a host that gave nothing. */
-		if (!j->put && host_dir(&hdir, j->dir, h) == 0)
-			rmdir(hdir);
-		free(hdir);
 		break;
 	default:
 		break; /* skipped: counted in the summary */
 	}
+}
+
+/* The fleet's START and STEP: the transfer's, whose payload it is. */
+static int
+xfer_start(vifs_fleet_host *h, void *payload)
+{
+	return vifs_transfer_start(h, ((struct xfer_job *)payload)->xfer);
+}
+
+static int
+xfer_step(vifs_fleet_host *h, int error, void *payload)
+{
+	return vifs_transfer_step(h, error, ((struct xfer_job *)payload)->xfer);
 }
 
 /* --get REMOTE DIR: checks DIR (made when missing) and the file name. */
@@ -181,7 +120,10 @@ prepare_get(struct xfer_job *j, const char *remote, const char *dir)
 		rc = TOOL_FAILED;
 		goto done;
 	}
-	j->dir = dir;
+	j->to.kind = VIFS_TRANSFER_GET_DIR;
+	j->to.local = dir;
+	j->to.name = j->name;
+	j->to.url_path = j->url_path;
 	rc = TOOL_OK;
 done:
 	vifs_remotepath_free(rp);
@@ -194,7 +136,6 @@ prepare_put(struct xfer_job *j, const char *local, const char *remote)
 {
 	struct vifs_remotepath *rp = NULL, *full = NULL;
 	struct stat st;
-	char *path = NULL;
 	int rc = TOOL_USAGE;
 
 	if (remote == NULL)
@@ -211,34 +152,21 @@ prepare_put(struct xfer_job *j, const char *local, const char *remote)
 		tool_liberror();
 		goto done;
 	}
-	if (*rp->path == '\0' || rp->path[strlen(rp->path) - 1] == '/') {
-		const char *name = strrchr(local, '/');
-		size_t len;
-
-		name = name ? name + 1 : local;
-		len = strlen(rp->path) + strlen(name) + 1;
-		if ((path = malloc(len)) == NULL) {
-			rc = tool_liberror();
-			goto done;
-		}
-		snprintf(path, len, "%s%s", rp->path, name);
-		if (vifs_remotepath_new(&full, rp->mode, rp->datastore, path,
-		        rp->dcpath) < 0) {
-			tool_liberror();
-			goto done;
-		}
+	if (vifs_transfer_put_path(&full, rp, local) < 0) {
+		rc = tool_liberror();
+		goto done;
 	}
 	if ((j->url_path = url_path_of(full ? full : rp)) == NULL) {
 		rc = tool_liberror();
 		goto done;
 	}
-	j->local = local;
-	j->put = 1;
+	j->to.kind = VIFS_TRANSFER_PUT_FILE;
+	j->to.local = local;
+	j->to.url_path = j->url_path;
 	rc = TOOL_OK;
 done:
 	vifs_remotepath_free(rp);
 	vifs_remotepath_free(full);
-	free(path);
 	return rc;
 }
 
@@ -309,6 +237,10 @@ tool_fleet_main(int argc, char **argv)
 	}
 	if (rc != TOOL_OK)
 		goto done;
+	if (vifs_transfer_new(&j.xfer, &j.to) < 0) {
+		rc = tool_liberror();
+		goto done;
+	}
 	memset(&job, 0, sizeof(job));
 	job.start = xfer_start;
 	job.step = xfer_step;
@@ -318,11 +250,11 @@ tool_fleet_main(int argc, char **argv)
 		goto done;
 	rc = fleet_cli_run(&j.fc, f);
 	/* Downloads are renamed into place unsynced; one sync for all. */
-	if (!j.put) {
-		int fd = open(j.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (j.to.kind == VIFS_TRANSFER_GET_DIR) {
+		int fd = open(j.to.local, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (fd < 0 || syncfs(fd) != 0) {
-			tool_errorf("%s: %s", j.dir, strerror(errno));
+			tool_errorf("%s: %s", j.to.local, strerror(errno));
 			rc = TOOL_FAILED;
 		}
 		if (fd >= 0)
@@ -330,6 +262,7 @@ tool_fleet_main(int argc, char **argv)
 	}
 done:
 	vifs_fleet_free(f);
+	vifs_transfer_free(j.xfer);
 	fleet_cli_free(&j.fc);
 	free(rest);
 	free(j.url_path);

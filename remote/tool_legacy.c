@@ -31,6 +31,7 @@
 #include <vifs/http.h>
 #include <vifs/listing.h>
 #include <vifs/remotepath.h>
+#include <vifs/transfer.h>
 #include <vifs/viconfig.h>
 #include <vifs/vim.h>
 
@@ -457,6 +458,8 @@ static int
 do_get(struct legacy *l, const char *remote, const char *local)
 {
 	struct vifs_remotepath *rp = NULL;
+	struct vifs_transfer_opts to;
+	vifs_transfer *x = NULL;
 	char *url = NULL, *target = NULL, *base = NULL;
 	const char *path;
 	int rc = LEGACY_FAIL, to_stdout;
@@ -489,7 +492,20 @@ do_get(struct legacy *l, const char *remote, const char *local)
 		rc = fail("Error: File can not be downloaded to %s.", target);
 		goto done;
 	}
-	if (vifs_http_get_file(l->http, path, target) < 0) {
+	memset(&to, 0, sizeof(to));
+	to.url_path = path;
+	if (to_stdout) {
+		to.kind = VIFS_TRANSFER_GET_FD;
+		to.fd = STDOUT_FILENO;
+		to.fd_name = "standard output";
+	} else {
+		to.kind = VIFS_TRANSFER_GET_FILE;
+		to.local = target;
+		to.sync = 1; /* one file: on disk when vifs says so */
+	}
+	to.cancel = stop_requested;
+	if (vifs_transfer_new(&x, &to) < 0 ||
+	    vifs_transfer_run(x, l->http) < 0) {
 		progress_finish(&l->progress);
 		if (progress_stopped())
 			goto done;
@@ -506,6 +522,7 @@ do_get(struct legacy *l, const char *remote, const char *local)
 	    "Downloaded file to %s successfully.\n", target);
 	rc = 0;
 done:
+	vifs_transfer_free(x);
 	vifs_remotepath_free(rp);
 	free(url);
 	free(target);
@@ -513,86 +530,17 @@ done:
 	return rc;
 }
 
-/* The remote path of an upload: a directory target ("[ds]", "dir/")
- * gets the local file's name. */
-static int
-put_target(struct vifs_remotepath **rp, const char *local)
-{
-	const char *p = (*rp)->path, *name;
-	struct vifs_remotepath *n = NULL;
-	size_t len;
-	char *full;
-	int error;
-
-	if (*p != '\0' && p[strlen(p) - 1] != '/')
-		return 0;
-	name = strrchr(local, '/');
-	name = name ? name + 1 : local;
-	len = strlen(p) + strlen(name) + 1;
-	if ((full = malloc(len)) == NULL) {
-		tool_errorf("out of memory");
-		return -1;
-	}
-	snprintf(full, len, "%s%s", p, name);
-	error = vifs_remotepath_new(&n, (*rp)->mode, (*rp)->datastore, full,
-	    (*rp)->dcpath);
-	free(full);
-	if (error < 0) {
-		tool_liberror();
-		return -1;
-	}
-	vifs_remotepath_free(*rp);
-	*rp = n;
-	return 0;
-}
-
-/*
- * Standard input as a regular file for an upload: itself when it is one,
- * else copied into an unlinked temporary file, so that the upload knows
- * its length and can be sent again on a retry.  Returns the descriptor
- * (to close when it is not 0), or -1 after printing why not.
- */
-static int
-stdin_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char tmpl[4096], buf[65536];
-	struct stat st;
-	ssize_t r;
-	int fd;
-
-	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
-		return STDIN_FILENO;
-	snprintf(tmpl, sizeof(tmpl), "%s/vifs-stdin-XXXXXX",
-	    dir && *dir ? dir : "/tmp");
-	if ((fd = mkstemp(tmpl)) < 0) {
-		tool_errorf("%s: %s", tmpl, strerror(errno));
-		return -1;
-	}
-	unlink(tmpl);
-	while ((r = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
-		if (r < 0 && errno == EINTR && !progress_stopped())
-			continue;
-		if (r < 0 || write(fd, buf, (size_t)r) != r) {
-			tool_errorf("copying standard input to %s: %s", tmpl,
-			    r < 0 ? strerror(errno) : "short write");
-			close(fd);
-			return -1;
-		}
-	}
-	return fd;
-}
-
 /* --put LOCAL REMOTE; LOCAL "-" is standard input. */
 static int
 do_put(struct legacy *l, const char *local, const char *remote)
 {
-	struct vifs_remotepath *rp = NULL;
+	struct vifs_remotepath *rp = NULL, *full = NULL;
+	struct vifs_transfer_opts to;
+	vifs_transfer *x = NULL;
 	struct stat st;
 	char *url = NULL;
 	const char *path, *shown;
-	int rc = LEGACY_FAIL, from_stdin = strcmp(local, "-") == 0, fd = -1,
-	    error;
+	int rc = LEGACY_FAIL, from_stdin = strcmp(local, "-") == 0;
 
 	if (remote == NULL)
 		return fail("Error: Undefined remote target.");
@@ -612,25 +560,40 @@ do_put(struct legacy *l, const char *local, const char *remote)
 		    remote);
 		goto done;
 	}
-	if (put_target(&rp, local) < 0)
+	if (vifs_transfer_put_path(&full, rp, local) < 0) {
+		tool_liberror();
 		goto done;
+	}
+	if (full != NULL) {
+		vifs_remotepath_free(rp);
+		rp = full;
+	}
 	shown = vifs_remotepath_display(rp);
 	if (make_url(l, rp, &url, &path) < 0 || open_host(l, shown) < 0) {
 		rc = fail("Error: File %s can not be uploaded to %s.", local,
 		    shown);
 		goto done;
 	}
+	memset(&to, 0, sizeof(to));
+	to.url_path = path;
 	if (from_stdin) {
-		if ((fd = stdin_file()) < 0) {
-			rc = fail("Error: File %s can not be uploaded to %s.",
-			    local, shown);
-			goto done;
-		}
-		error = vifs_http_put_fd(l->http, path, fd, "standard input");
+		/* A pipe is copied first, so that a retry can send it
+		 * again. */
+		to.kind = VIFS_TRANSFER_PUT_FD;
+		to.fd = STDIN_FILENO;
+		to.fd_name = "standard input";
 	} else {
-		error = vifs_http_put_file(l->http, path, local);
+		to.kind = VIFS_TRANSFER_PUT_FILE;
+		to.local = local;
 	}
-	if (error < 0) {
+	to.cancel = stop_requested;
+	if (vifs_transfer_new(&x, &to) < 0) {
+		tool_liberror();
+		rc = fail("Error: File %s can not be uploaded to %s.", local,
+		    shown);
+		goto done;
+	}
+	if (vifs_transfer_run(x, l->http) < 0) {
 		progress_finish(&l->progress);
 		if (progress_stopped())
 			goto done;
@@ -645,8 +608,7 @@ do_put(struct legacy *l, const char *local, const char *remote)
 	printf("Uploaded file %s to %s successfully.\n", local, shown);
 	rc = 0;
 done:
-	if (fd > STDIN_FILENO)
-		close(fd);
+	vifs_transfer_free(x);
 	vifs_remotepath_free(rp);
 	free(url);
 	return rc;

@@ -9,9 +9,9 @@
  * next host.  The job is written as callbacks:
  *
  *   START(host)        the host has a slot: issue its first request with
- *                      vifs_fleet_get_buf(), _get_file(), _put_buf(),
- *                      _put_file() or _post_buf(), or do nothing to end
- *                      at once;
+ *                      vifs_fleet_get_buf(), _get_file(), _get_fd(),
+ *                      _put_buf(), _put_file(), _put_fd() or
+ *                      _post_buf(), or do nothing to end at once;
  *   STEP(host, error)  its request ended (ERROR 0, or a negative code with
  *                      the reason in vifs_error_last()): issue the next
  *                      request, or end the job;
@@ -33,7 +33,8 @@
  * thumbprint (its own, the fleet's, or its line in the known-hosts file,
  * which is read once for the whole fleet).  GET is retried on connection
  * errors and 502/503/504 after a back-off that waits on a timer, never in
- * a sleep.  Every host has a deadline (HOST_TIMEOUT_MS for its whole job,
+ * a sleep, and so is a PUT of a file.  A host added with its own vifs_http
+ * keeps that handle's progress callback, trace and deadline.  Every host has a deadline (HOST_TIMEOUT_MS for its whole job,
  * on top of the connect and stall limits), so no host holds up the run.
  *
  * Memory: a host that waits or is done holds its name, URL, its own
@@ -44,8 +45,9 @@
  *
  * Files of vifs_fleet_get_file() are written to a temporary file beside
  * the target and renamed over it only when complete, but not fsynced one
- * by one (that would serialise the run on the disk): callers that need
- * them on stable storage sync the directory once at the end.
+ * by one (that would serialise the run on the disk) unless SYNC_FILES
+ * asks for it: callers that need many on stable storage sync the
+ * directory once at the end.
  */
 #ifndef VIFS_FLEET_H
 #define VIFS_FLEET_H
@@ -99,8 +101,11 @@ struct vifs_fleet_opts {
 			      * 0: 60 */
 	long host_timeout_ms; /* a host's whole job, retries included;
 			       * 0: no limit but the two above */
-	unsigned get_retries; /* as in vifs_http_opts */
+	unsigned get_retries; /* as in vifs_http_opts; also PUTs of a file */
 	long retry_base_ms; /* 0: 500 */
+	int sync_files; /* fsync each file of vifs_fleet_get_file() before
+			 * its rename (a fleet of one, where it costs one
+			 * fsync) */
 	vifs_http_trace_fn trace; /* --verbose lines, "HOST: " in front */
 	void *trace_payload;
 	vifs_fleet_start_fn start; /* required */
@@ -192,6 +197,14 @@ VIFS_EXTERN int vifs_fleet_get_buf(vifs_fleet_host *h, const char *url_path,
 VIFS_EXTERN int vifs_fleet_get_file(vifs_fleet_host *h, const char *url_path,
     const char *local_path);
 
+/*
+ * GET URL_PATH into the descriptor FD (borrowed, not closed; standard
+ * output), as it arrives.  Retried only while nothing was written to FD;
+ * no Content-Length check and no rename, so no guarantee of a whole file.
+ */
+VIFS_EXTERN int vifs_fleet_get_fd(vifs_fleet_host *h, const char *url_path,
+    int fd);
+
 /* PUT LEN bytes of DATA (copied) to URL_PATH; never retried. */
 VIFS_EXTERN int vifs_fleet_put_buf(vifs_fleet_host *h, const char *url_path,
     const void *data, size_t len);
@@ -212,9 +225,22 @@ VIFS_EXTERN int vifs_fleet_post_buf(vifs_fleet_host *h, const char *url_path,
     const char *const *headers, const void *data, size_t len,
     const char *session_cookie);
 
-/* PUT the file LOCAL_PATH to URL_PATH, streamed; never retried. */
+/*
+ * PUT the file LOCAL_PATH to URL_PATH, streamed from its start.  Retried
+ * like a GET: the file is sent again from its start, and a PUT replaces
+ * the whole remote file.
+ */
 VIFS_EXTERN int vifs_fleet_put_file(vifs_fleet_host *h, const char *url_path,
     const char *local_path);
+
+/*
+ * The same for the regular file open on FD (borrowed, not closed; read
+ * from offset 0, which it is left past; one host at a time, since they
+ * would share its offset); NAME (may be NULL) names it in messages.
+ * VIFS_EIO when FD is no regular file.
+ */
+VIFS_EXTERN int vifs_fleet_put_fd(vifs_fleet_host *h, const char *url_path,
+    int fd, const char *name);
 
 /*
  * Hands the body of the host's last successful vifs_fleet_get_buf() or
