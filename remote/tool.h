@@ -168,6 +168,45 @@ struct vifs_remoteedit_result;
 int tool_persist_line(const struct vifs_remoteedit_result *r, int no_persist,
     char *line, size_t size);
 
+/*
+ * The options every esx.conf family takes, for the families' own tables
+ * (ids from TOOL_DOC_OPT_FIRST on; a family's own ids stay below it):
+ * --backup-dir, --dry-run, --file, --force, --help, --image,
+ * --no-persist, --output.
+ */
+enum {
+	TOOL_DOC_OPT_FIRST = 1000,
+	TOOL_DOC_OPT_BACKUP_DIR = TOOL_DOC_OPT_FIRST,
+	TOOL_DOC_OPT_DRY_RUN,
+	TOOL_DOC_OPT_FILE,
+	TOOL_DOC_OPT_FORCE,
+	TOOL_DOC_OPT_HELP,
+	TOOL_DOC_OPT_IMAGE,
+	TOOL_DOC_OPT_NO_PERSIST,
+	TOOL_DOC_OPT_OUTPUT,
+};
+/* clang-format off */
+#define TOOL_DOC_OPTS                                                 \
+	{ "backup-dir", 0, 1, TOOL_DOC_OPT_BACKUP_DIR },              \
+	{ "dry-run", 'n', 0, TOOL_DOC_OPT_DRY_RUN },                  \
+	{ "file", 'f', 1, TOOL_DOC_OPT_FILE },                        \
+	{ "force", 0, 0, TOOL_DOC_OPT_FORCE },                        \
+	{ "help", 'h', 0, TOOL_DOC_OPT_HELP },                        \
+	{ "image", 0, 1, TOOL_DOC_OPT_IMAGE },                        \
+	{ "no-persist", 0, 0, TOOL_DOC_OPT_NO_PERSIST },              \
+	{ "output", 'o', 1, TOOL_DOC_OPT_OUTPUT }
+/* clang-format on */
+
+/*
+ * Takes the option ID (value ARG) into O when it is one of TOOL_DOC_OPTS.
+ * Returns TOOL_DOC_TAKEN, TOOL_DOC_OTHER when ID is the family's own, or
+ * an exit status to return at once: after --help printed USAGE, or after
+ * a usage error of FAMILY.
+ */
+enum { TOOL_DOC_TAKEN = -1, TOOL_DOC_OTHER = -2 };
+int tool_doc_option(struct tool_doc_opts *o, int id, const char *arg,
+    const char *family, const char *usage);
+
 /* Parses "--output" values: "text", "xml" or "json". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);
 

@@ -223,26 +223,9 @@ done:
 int
 tool_conf_main(int argc, char **argv, struct fleet_edit *fleet)
 {
-	enum {
-		OPT_FILE = 1,
-		OPT_IMAGE,
-		OPT_NO_PERSIST,
-		OPT_HELP,
-		OPT_DRY_RUN,
-		OPT_OUTPUT,
-		OPT_STRICT,
-		OPT_BACKUP_DIR,
-		OPT_FORCE
-	};
+	enum { OPT_STRICT = 1 };
 	static const struct tool_opt opts[] = {
-		{ "backup-dir", 0, 1, OPT_BACKUP_DIR },
-		{ "dry-run", 'n', 0, OPT_DRY_RUN },
-		{ "file", 'f', 1, OPT_FILE },
-		{ "force", 0, 0, OPT_FORCE },
-		{ "help", 'h', 0, OPT_HELP },
-		{ "image", 0, 1, OPT_IMAGE },
-		{ "no-persist", 0, 0, OPT_NO_PERSIST },
-		{ "output", 'o', 1, OPT_OUTPUT },
+		TOOL_DOC_OPTS,
 		{ "strict", 0, 0, OPT_STRICT },
 		{ NULL, 0, 0, 0 },
 	};
@@ -255,39 +238,11 @@ tool_conf_main(int argc, char **argv, struct fleet_edit *fleet)
 	a.doc.fleet = fleet;
 	tool_args_init(&args, argc, argv, "conf", opts, &a.doc.conn);
 	while ((c = tool_args_next(&args)) > 0) {
-		switch (c) {
-		case OPT_FILE:
-			a.doc.file = args.arg;
-			break;
-		case OPT_IMAGE:
-			a.doc.image = args.arg;
-			break;
-		case OPT_NO_PERSIST:
-			a.doc.no_persist = 1;
-			break;
-		case OPT_HELP:
-			fputs(conf_usage, stdout);
-			return tool_write_stdout(NULL, 0) ? TOOL_FAILED :
-			                                    TOOL_OK;
-		case OPT_DRY_RUN:
-			a.doc.dry_run = 1;
-			break;
-		case OPT_OUTPUT:
-			if (tool_parse_output(&a.doc.output, args.arg) != 0)
-				return usage_error("unknown output format "
-				                   "'%s' (text, xml or json)",
-				    args.arg);
-			break;
-		case OPT_STRICT:
+		rc = tool_doc_option(&a.doc, c, args.arg, "conf", conf_usage);
+		if (rc == TOOL_DOC_OTHER && c == OPT_STRICT)
 			a.strict = 1;
-			break;
-		case OPT_BACKUP_DIR:
-			a.doc.backup_dir = args.arg;
-			break;
-		case OPT_FORCE:
-			a.doc.force = 1;
-			break;
-		}
+		else if (rc >= 0)
+			return rc;
 	}
 	if (c < 0)
 		return TOOL_USAGE;

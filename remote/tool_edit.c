@@ -192,6 +192,44 @@ tool_doc_mode(struct tool_doc_opts *o, const char *family)
 }
 
 int
+tool_doc_option(struct tool_doc_opts *o, int id, const char *arg,
+    const char *family, const char *usage)
+{
+	switch (id) {
+	case TOOL_DOC_OPT_BACKUP_DIR:
+		o->backup_dir = arg;
+		break;
+	case TOOL_DOC_OPT_DRY_RUN:
+		o->dry_run = 1;
+		break;
+	case TOOL_DOC_OPT_FILE:
+		o->file = arg;
+		break;
+	case TOOL_DOC_OPT_FORCE:
+		o->force = 1;
+		break;
+	case TOOL_DOC_OPT_HELP:
+		fputs(usage, stdout);
+		return tool_write_stdout(NULL, 0) ? TOOL_FAILED : TOOL_OK;
+	case TOOL_DOC_OPT_IMAGE:
+		o->image = arg;
+		break;
+	case TOOL_DOC_OPT_NO_PERSIST:
+		o->no_persist = 1;
+		break;
+	case TOOL_DOC_OPT_OUTPUT:
+		if (tool_parse_output(&o->output, arg) != 0)
+			return tool_usagef(family,
+			    "unknown output format '%s' (text, xml or json)",
+			    arg);
+		break;
+	default:
+		return TOOL_DOC_OTHER;
+	}
+	return TOOL_DOC_TAKEN;
+}
+
+int
 tool_parse_output(enum tool_output *out, const char *arg)
 {
 	if (strcmp(arg, "text") == 0)

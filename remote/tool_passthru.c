@@ -235,31 +235,12 @@ done:
 int
 tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet)
 {
-	enum {
-		OPT_FILE = 1,
-		OPT_IMAGE,
-		OPT_NO_PERSIST,
-		OPT_HELP,
-		OPT_DRY_RUN,
-		OPT_OUTPUT,
-		OPT_FORCE,
-		OPT_NOTATION,
-		OPT_KEY_NOTATION,
-		OPT_INVENTORY,
-		OPT_BACKUP_DIR
-	};
+	enum { OPT_NOTATION = 1, OPT_KEY_NOTATION, OPT_INVENTORY };
 	static const struct tool_opt opts[] = {
-		{ "backup-dir", 0, 1, OPT_BACKUP_DIR },
-		{ "dry-run", 'n', 0, OPT_DRY_RUN },
-		{ "file", 'f', 1, OPT_FILE },
-		{ "force", 0, 0, OPT_FORCE },
-		{ "help", 'h', 0, OPT_HELP },
-		{ "image", 0, 1, OPT_IMAGE },
-		{ "no-persist", 0, 0, OPT_NO_PERSIST },
+		TOOL_DOC_OPTS,
 		{ "inventory", 0, 1, OPT_INVENTORY },
 		{ "key-notation", 0, 1, OPT_KEY_NOTATION },
 		{ "notation", 0, 1, OPT_NOTATION },
-		{ "output", 'o', 1, OPT_OUTPUT },
 		{ NULL, 0, 0, 0 },
 	};
 	struct tool_args args;
@@ -275,33 +256,13 @@ tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet)
 	a.popts.new_key_notation = VIFS_PCI_ESXCONF;
 	tool_args_init(&args, argc, argv, "passthru", opts, &a.doc.conn);
 	while ((c = tool_args_next(&args)) > 0) {
+		rc = tool_doc_option(&a.doc, c, args.arg, "passthru",
+		    passthru_usage);
+		if (rc >= 0)
+			return rc;
+		if (rc == TOOL_DOC_TAKEN)
+			continue;
 		switch (c) {
-		case OPT_FILE:
-			a.doc.file = args.arg;
-			break;
-		case OPT_IMAGE:
-			a.doc.image = args.arg;
-			break;
-		case OPT_NO_PERSIST:
-			a.doc.no_persist = 1;
-			break;
-		case OPT_HELP:
-			fputs(passthru_usage, stdout);
-			return tool_write_stdout(NULL, 0) ? TOOL_FAILED :
-			                                    TOOL_OK;
-		case OPT_DRY_RUN:
-			a.doc.dry_run = 1;
-			break;
-		case OPT_OUTPUT:
-			if (tool_parse_output(&a.doc.output, args.arg) != 0)
-				return usage_error("unknown output format "
-				                   "'%s' (text, xml or json)",
-				    args.arg);
-			break;
-		case OPT_FORCE:
-			a.popts.flags |= VIFS_PASSTHRU_FORCE;
-			a.doc.force = 1;
-			break;
 		case OPT_NOTATION:
 			if (vifs_pci_notation_parse(&a.popts.notation,
 			        args.arg) < 0 ||
@@ -319,13 +280,12 @@ tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet)
 		case OPT_INVENTORY:
 			inventory = args.arg;
 			break;
-		case OPT_BACKUP_DIR:
-			a.doc.backup_dir = args.arg;
-			break;
 		}
 	}
 	if (c < 0)
 		return TOOL_USAGE;
+	if (a.doc.force)
+		a.popts.flags |= VIFS_PASSTHRU_FORCE;
 	if (args.npos < 1)
 		return usage_error("missing subcommand (list, enable or "
 		                   "disable)");
