@@ -179,6 +179,30 @@ warn_already(struct change *c, const char *me, const char *where)
 	return passthru_strlist_take(&c->r->warnings, &b);
 }
 
+/*
+ * Gives every device of the change to OWNER; one already there gets the
+ * warning "... is already ALREADY".  DISABLE: the notes of a device taken
+ * back from passthru come first.
+ */
+static int
+give_all(struct change *c, const char *owner, const char *already, int disable)
+{
+	char me[64];
+	int error;
+
+	for (size_t i = 0; i < c->nset; i++) {
+		passthru_change_at(c, i);
+		passthru_label(me, sizeof(me), c, &c->addr);
+		if (disable && (error = passthru_disable_notes(c, me)) < 0)
+			return error;
+		error = owner_is(c->d, owner) ? warn_already(c, me, already) :
+		                                write_owner(c, owner);
+		if (error < 0)
+			return error;
+	}
+	return VIFS_OK;
+}
+
 int
 vifs_passthru_enable_many(vifs_passthru_report **report, vifs_esxconf *doc,
     const char *const *addrs, size_t n, const struct vifs_passthru_opts *opts)
@@ -239,18 +263,7 @@ vifs_passthru_enable_many(vifs_passthru_report **report, vifs_esxconf *doc,
 		}
 	}
 	passthru_strlist_free(&c.r->refusals);
-	for (size_t i = 0; i < c.nset; i++) {
-		passthru_change_at(&c, i);
-		if (owner_is(c.d, "passthru")) {
-			passthru_label(me, sizeof(me), &c, &c.addr);
-			if ((error = warn_already(&c, me,
-			         "given to passthru")) < 0)
-				goto done;
-			continue;
-		}
-		if ((error = write_owner(&c, "passthru")) < 0)
-			goto done;
-	}
+	error = give_all(&c, "passthru", "given to passthru", 0);
 done:
 	change_end(&c);
 	return error;
@@ -268,26 +281,10 @@ vifs_passthru_disable_many(vifs_passthru_report **report, vifs_esxconf *doc,
     const char *const *addrs, size_t n, const struct vifs_passthru_opts *opts)
 {
 	struct change c;
-	char me[64];
 	int error;
 
-	if ((error = change_begin(&c, report, doc, addrs, n, opts)) < 0)
-		goto done;
-	for (size_t i = 0; i < c.nset; i++) {
-		passthru_change_at(&c, i);
-		passthru_label(me, sizeof(me), &c, &c.addr);
-		if ((error = passthru_disable_notes(&c, me)) < 0)
-			goto done;
-		if (owner_is(c.d, "vmkernel")) {
-			if ((error = warn_already(&c, me,
-			         "with the VMkernel")) < 0)
-				goto done;
-			continue;
-		}
-		if ((error = write_owner(&c, "vmkernel")) < 0)
-			goto done;
-	}
-done:
+	if ((error = change_begin(&c, report, doc, addrs, n, opts)) == 0)
+		error = give_all(&c, "vmkernel", "with the VMkernel", 1);
 	change_end(&c);
 	return error;
 }
