@@ -19,17 +19,7 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 # shellcheck source=../lib/faultsim.sh
 . "$srcdir/tests/lib/faultsim.sh"
 
-remote_setup fleet_one
-trap 'faultsim_stop "$W/fs"; legacy_cleanup' EXIT
-bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
-    tap_die "make-certs.sh failed"
-SEED=$VIFS_FIXTURES/pci/seed-sample1.esx.conf
-faultsim_start "$W/fs" "$SEED" "$W/certs" || tap_die "faultsim did not start"
-# shellcheck source=/dev/null
-. "$W/fs/faultsim.env"
-HOSTF=$FAULTSIM_FILE
-H=127.0.0.1:$FAULTSIM_PORT
-BK=$(hostdir_of "$FAULTSIM_PORT")
+faultsim_one fleet_one
 echo "$H" >"$W/one"
 AUTH=(--username root --password "$FAULTSIM_PASSWORD"
     --cacertsfile "$FAULTSIM_CA" --timeout 2)

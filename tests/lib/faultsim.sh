@@ -16,6 +16,12 @@
 #   faultsim_reset DIR SEED   put SEED back as the host's file and clear
 #                         the request log
 #   faultsim_stop DIR     stop the server and wait until it is gone
+#   faultsim_one NAME     the whole setup of a test against one such host
+#                         (needs remote.sh): remote_setup NAME, test
+#                         certificates, the host in $W/fs serving the seed
+#                         esx.conf, stopped at exit; sets SEED, HOSTF (the
+#                         host's file), H (127.0.0.1:PORT), BK (its backup
+#                         directory) and the FAULTSIM_* variables
 #
 # The server listens on 127.0.0.1 only, on a port the kernel picks, and
 # stops by itself when the shell that started it exits.
@@ -105,4 +111,19 @@ faultsim_stop() {
     wait "$pid" 2>/dev/null
     rm -f "$dir/faultsim.pid"
     return 0
+}
+
+faultsim_one() {
+    remote_setup "$1"
+    trap 'faultsim_stop "$W/fs"; legacy_cleanup' EXIT
+    bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
+        tap_die "make-certs.sh failed"
+    SEED=$VIFS_FIXTURES/pci/seed-sample1.esx.conf
+    faultsim_start "$W/fs" "$SEED" "$W/certs" ||
+        tap_die "faultsim did not start"
+    # shellcheck source=/dev/null
+    . "$W/fs/faultsim.env"
+    HOSTF=$FAULTSIM_FILE
+    H=127.0.0.1:$FAULTSIM_PORT
+    BK=$(hostdir_of "$FAULTSIM_PORT")
 }
