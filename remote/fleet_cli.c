@@ -119,6 +119,42 @@ fleet_cli_option(struct fleet_cli *fc, const char *family, int argc,
 }
 
 int
+fleet_cli_split(struct fleet_cli *fc, const char *family, int argc, char **argv,
+    char ***rest, int *nrest)
+{
+	char **r;
+	int n = 1, dashdash = 0;
+
+	*rest = NULL;
+	*nrest = 0;
+	if ((r = calloc((size_t)argc + 1, sizeof(*r))) == NULL) {
+		tool_errorf("out of memory");
+		return TOOL_FAILED;
+	}
+	r[0] = argv[0];
+	for (int i = 1; i < argc;) {
+		int used = 0;
+
+		if (strcmp(argv[i], "--") == 0)
+			dashdash = 1;
+		if (!dashdash &&
+		    (used = fleet_cli_fleet_option(fc, family, argc - i,
+		         argv + i)) < 0) {
+			free(r);
+			return TOOL_USAGE;
+		}
+		if (used > 0) {
+			i += used;
+			continue;
+		}
+		r[n++] = argv[i++];
+	}
+	*rest = r;
+	*nrest = n;
+	return TOOL_OK;
+}
+
+int
 fleet_cli_wanted(int argc, char **argv)
 {
 	int url = 0, server = 0;

@@ -64,6 +64,15 @@ int fleet_cli_fleet_option(struct fleet_cli *fc, const char *family, int argc,
     char **argv);
 
 /*
+ * Takes the fleet options of ARGV (up to a "--") into FC and gives the
+ * rest in *REST, a new array of *NREST elements (ARGV[0] first, then the
+ * other arguments in order; free the array, not its strings).  Returns
+ * TOOL_OK, or an exit status after printing why not.
+ */
+int fleet_cli_split(struct fleet_cli *fc, const char *family, int argc,
+    char **argv, char ***rest, int *nrest);
+
+/*
  * Returns 1 when the legacy command line ARGV names several hosts: a fleet
  * option (--servers, --parallel, --host-timeout, --fleet), or VI_SERVERS
  * in the environment with neither --server nor --url on the command

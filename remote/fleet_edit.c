@@ -324,31 +324,14 @@ fleet_edit_main(int (*family_main)(int, char **, struct fleet_edit *),
     const char *family, int argc, char **argv)
 {
 	struct fleet_edit fe;
-	char **rest;
-	int nrest = 1, rc = TOOL_USAGE, dashdash = 0;
+	char **rest = NULL;
+	int nrest, rc;
 
 	memset(&fe, 0, sizeof(fe));
 	fe.family = family;
-	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL) {
-		tool_errorf("out of memory");
-		return TOOL_FAILED;
-	}
-	rest[0] = argv[0];
-	for (int i = 1; i < argc;) {
-		int n = 0;
-
-		if (strcmp(argv[i], "--") == 0)
-			dashdash = 1;
-		if (!dashdash &&
-		    (n = fleet_cli_fleet_option(&fe.fc, family, argc - i,
-		         argv + i)) < 0)
-			goto done;
-		if (n > 0) {
-			i += n;
-			continue;
-		}
-		rest[nrest++] = argv[i++];
-	}
+	if ((rc = fleet_cli_split(&fe.fc, family, argc, argv, &rest, &nrest)) !=
+	    TOOL_OK)
+		goto done;
 	rc = family_main(nrest, rest, &fe);
 done:
 	fleet_cli_free(&fe.fc);

@@ -178,30 +178,14 @@ tool_fleet_main(int argc, char **argv)
 	struct vifs_fleet_opts job;
 	vifs_fleet *f = NULL;
 	char **rest = NULL, *password = NULL;
-	int nrest = 1, rc = TOOL_USAGE, dashdash = 0;
+	int nrest, rc;
 
 	memset(&j, 0, sizeof(j));
 	/* The fleet options out, the rest read as vifs reads them. */
-	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL) {
-		tool_errorf("out of memory");
-		return TOOL_FAILED;
-	}
-	rest[0] = argv[0];
-	for (int i = 1; i < argc;) {
-		int n = 0;
-
-		if (strcmp(argv[i], "--") == 0)
-			dashdash = 1;
-		if (!dashdash &&
-		    (n = fleet_cli_fleet_option(&j.fc, FAMILY, argc - i,
-		         argv + i)) < 0)
-			goto done;
-		if (n > 0) {
-			i += n;
-			continue;
-		}
-		rest[nrest++] = argv[i++];
-	}
+	if ((rc = fleet_cli_split(&j.fc, FAMILY, argc, argv, &rest, &nrest)) !=
+	    TOOL_OK)
+		goto done;
+	rc = TOOL_USAGE;
 	if (legacy_parse(&lo, nrest, rest) < 0) {
 		fprintf(stderr,
 		    "For a summary of command usage, type '%s "
