@@ -18,19 +18,8 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 # shellcheck source=../lib/vcsim.sh
 . "$srcdir/tests/lib/vcsim.sh"
 
-legacy_setup vim_ops
-trap 'vcsim_stop "$W/vc"; legacy_cleanup' EXIT
-bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
-    tap_die "make-certs.sh failed"
-vcsim_start "$W/vc" --certs "$W/certs" || tap_die "vcsim_start failed"
-# shellcheck source=/dev/null
-. "$W/vc/vcsim.env"
-DS=$VCSIM_DATASTORE
+vcsim_one vim_ops
 D=$VCSIM_DS_DIR
-CONN=(--url "$VCSIM_URL" --username "$VCSIM_USERNAME"
-    --password "$VCSIM_PASSWORD" --cacertsfile "$VCSIM_CA")
-L=$W/local
-mkdir -p "$L"
 head -c 300000 /dev/urandom >"$L/a.bin"
 head -c 1000 /dev/urandom >"$L/other.bin"
 

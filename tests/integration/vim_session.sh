@@ -17,18 +17,7 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 # shellcheck source=../lib/vcsim.sh
 . "$srcdir/tests/lib/vcsim.sh"
 
-legacy_setup vim_session
-trap 'vcsim_stop "$W/vc"; legacy_cleanup' EXIT
-bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
-    tap_die "make-certs.sh failed"
-vcsim_start "$W/vc" --certs "$W/certs" || tap_die "vcsim_start failed"
-# shellcheck source=/dev/null
-. "$W/vc/vcsim.env"
-DS=$VCSIM_DATASTORE
-CONN=(--url "$VCSIM_URL" --username "$VCSIM_USERNAME"
-    --password "$VCSIM_PASSWORD" --cacertsfile "$VCSIM_CA")
-L=$W/local
-mkdir -p "$L"
+vcsim_one vim_session
 head -c 100000 /dev/urandom >"$L/a.bin"
 
 # posts: how many SOAP requests the --verbose trace in $ERR shows.

@@ -5,6 +5,12 @@
 #                                 (offline, Debian's govmomi; cached)
 #   vcsim_start DIR [options]     start it on a free 127.0.0.1 port
 #   vcsim_stop DIR                stop it and wait until it is gone
+#   vcsim_one NAME                the setup of a test against one simulator
+#                                 (needs legacy.sh): legacy_setup NAME, test
+#                                 certificates, the simulator in $W/vc
+#                                 stopped at exit; sets DS (its datastore),
+#                                 CONN (--url and credentials), L (an empty
+#                                 local directory) and the VCSIM_* variables
 #
 # After a successful start DIR/vcsim.env holds VCSIM_URL (the /sdk URL),
 # VCSIM_USERNAME, VCSIM_PASSWORD, VCSIM_CA, VCSIM_THUMBPRINT_SHA1/SHA256,
@@ -247,4 +253,19 @@ vcsim_stop() {
     fi
     rm -f "$dir/vcsim.pid"
     return 0
+}
+
+vcsim_one() {
+    legacy_setup "$1"
+    trap 'vcsim_stop "$W/vc"; legacy_cleanup' EXIT
+    bash "$ESXSIM_SRCDIR/certs/make-certs.sh" "$W/certs" >/dev/null ||
+        tap_die "make-certs.sh failed"
+    vcsim_start "$W/vc" --certs "$W/certs" || tap_die "vcsim_start failed"
+    # shellcheck source=/dev/null
+    . "$W/vc/vcsim.env"
+    DS=$VCSIM_DATASTORE
+    CONN=(--url "$VCSIM_URL" --username "$VCSIM_USERNAME"
+        --password "$VCSIM_PASSWORD" --cacertsfile "$VCSIM_CA")
+    L=$W/local
+    mkdir -p "$L"
 }
