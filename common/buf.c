@@ -30,6 +30,27 @@ vifs_buf_grow(struct vifs_buf *b, size_t extra)
 }
 
 int
+vifs_array_grow(void *arrayp, size_t *cap, size_t need, size_t size)
+{
+	void *old, *p;
+	size_t n;
+
+	if (need <= *cap)
+		return VIFS_OK;
+	n = *cap ? *cap : 16;
+	while (n < need)
+		n = n > (size_t)-1 / 2 ? need : n * 2;
+	if (size == 0 || n > (size_t)-1 / size)
+		return vifs_error_set(VIFS_ENOMEM, "array size overflow");
+	memcpy(&old, arrayp, sizeof(old));
+	if ((p = realloc(old, n * size)) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	memcpy(arrayp, &p, sizeof(p));
+	*cap = n;
+	return VIFS_OK;
+}
+
+int
 vifs_buf_add(struct vifs_buf *b, const void *p, size_t len)
 {
 	int error;

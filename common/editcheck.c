@@ -1,11 +1,11 @@
 /*
  * editcheck.c - the lint of an edit: which findings of the original
- * document the edit touches (changes, removes, or spells the key of).
+ * document the edit touches (changes, removes, or spells the key of),
+ * from the changes the esx.conf model recorded (vifs_esxconf_compare()).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <vifs/diff.h>
 #include <vifs/error.h>
 #include <vifs/esxconf.h>
 #include <vifs/remoteedit.h>
@@ -48,89 +48,35 @@ spans_add(struct spans *s, const char *p, size_t len)
 	return VIFS_OK;
 }
 
-/* Parses a decimal number at *P (up to END); 0 when there is none. */
-static size_t
-number(const char **p, const char *end)
-{
-	size_t v = 0;
-
-	while (*p < end && **p >= '0' && **p <= '9') {
-		if (v > ((size_t)-1 - 9) / 10)
-			return 0;
-		v = v * 10 + (size_t)(**p - '0');
-		(*p)++;
-	}
-	return v;
-}
-
-/* "S[,C]" of a hunk header: the first line and the count (1 when left
- * out). */
-static void
-hunk_range(const char **p, const char *end, size_t *start, size_t *count)
-{
-	*start = number(p, end);
-	*count = 1;
-	if (*p < end && **p == ',') {
-		(*p)++;
-		*count = number(p, end);
-	}
-}
-
-/* Adds the key of line INDEX (0-based) of DOC, when it is an entry. */
-static int
-add_key(struct spans *keys, const vifs_esxconf *doc, size_t index)
-{
-	struct vifs_esxconf_line l;
-
-	if (vifs_esxconf_line(&l, doc, index) < 0 ||
-	    l.kind != VIFS_ESXCONF_ENTRY)
-		return VIFS_OK;
-	return spans_add(keys, l.key, l.key_len);
-}
-
 /*
- * Marks in TOUCHED the lines of BEFORE that the diff (context 0) removes
- * or replaces, and collects the keys of removed and added lines.
+ * Marks in TOUCHED the lines of the original that the changes CH remove
+ * or change, and collects the keys of the lines they remove, change or
+ * add.
  */
 static int
-mark_hunks(struct vifs_editcheck *c, unsigned char *touched, size_t nlines,
-    struct spans *keys, const vifs_esxconf *before, const vifs_esxconf *after,
-    const char *diff, size_t diff_len)
+mark_changes(struct vifs_editcheck *c, unsigned char *touched, size_t nlines,
+    struct spans *keys, const vifs_esxconf_changes *ch)
 {
-	const char *p = diff, *end = diff + diff_len;
 	int error = 0;
 
-	while (p < end && error == 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
+	for (size_t i = 0; i < vifs_esxconf_changes_count(ch) && error == 0;
+	     i++) {
+		const struct vifs_esxconf_change
+		    *x = vifs_esxconf_changes_get(ch, i);
 
-		if (eol - p > 4 && memcmp(p, "@@ -", 4) == 0) {
-			const char *q = p + 4;
-			size_t a, ac, b, bc, i;
-
-			hunk_range(&q, eol, &a, &ac);
-			if (q + 2 <= eol && q[0] == ' ' && q[1] == '+') {
-				q += 2;
-				hunk_range(&q, eol, &b, &bc);
-			} else {
-				b = bc = 0;
-			}
-			for (i = 0; i < ac && error == 0; i++) {
-				if (a + i >= 1 && a + i <= nlines)
-					touched[a + i - 1] = 1;
-				c->removed++;
-				if (a + i >= 1)
-					error = add_key(keys, before,
-					    a + i - 1);
-			}
-			for (i = 0; i < bc && error == 0; i++) {
-				c->added++;
-				if (b + i >= 1)
-					error = add_key(keys, after, b + i - 1);
-			}
+		if (x->kind != VIFS_ESXCONF_ADDED) {
+			if (x->was.lineno >= 1 && x->was.lineno <= nlines)
+				touched[x->was.lineno - 1] = 1;
+			if (x->was.kind == VIFS_ESXCONF_ENTRY)
+				error = spans_add(keys, x->was.key,
+				    x->was.key_len);
 		}
-		p = nl ? nl + 1 : end;
+		if (error == 0 && x->kind != VIFS_ESXCONF_REMOVED &&
+		    x->now.kind == VIFS_ESXCONF_ENTRY)
+			error = spans_add(keys, x->now.key, x->now.key_len);
 	}
+	c->removed = vifs_esxconf_changes_removed(ch);
+	c->added = vifs_esxconf_changes_added(ch);
 	return error;
 }
 
@@ -171,9 +117,9 @@ vifs_remoteedit_check(vifs_editcheck **out, const vifs_esxconf *before,
 {
 	struct vifs_editcheck *c;
 	struct spans keys = { NULL, 0, 0 };
+	vifs_esxconf_changes *ch = NULL;
 	unsigned char *touched = NULL;
-	char *a = NULL, *b = NULL, *diff = NULL;
-	size_t a_len, b_len, diff_len = 0, nlines, i;
+	size_t nlines, i;
 	int error = 0;
 
 	*out = NULL;
@@ -190,13 +136,8 @@ vifs_remoteedit_check(vifs_editcheck **out, const vifs_esxconf *before,
 		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((error = vifs_esxconf_serialize(&a, &a_len, before)) < 0 ||
-	    (error = vifs_esxconf_serialize(&b, &b_len, after)) < 0 ||
-	    (error = vifs_diff_unified(&diff, &diff_len, a, a_len, b, b_len,
-	         "a", "b", 0)) < 0)
-		goto done;
-	if ((error = mark_hunks(c, touched, nlines, &keys, before, after, diff,
-	         diff_len)) < 0)
+	if ((error = vifs_esxconf_compare(&ch, before, after)) < 0 ||
+	    (error = mark_changes(c, touched, nlines, &keys, ch)) < 0)
 		goto done;
 	for (i = 0; i < vifs_lint_count(c->lint); i++) {
 		const struct vifs_lint_finding *f = vifs_lint_get(c->lint, i);
@@ -224,9 +165,7 @@ vifs_remoteedit_check(vifs_editcheck **out, const vifs_esxconf *before,
 done:
 	free(keys.v);
 	free(touched);
-	free(a);
-	free(b);
-	free(diff);
+	vifs_esxconf_changes_free(ch);
 	vifs_editcheck_free(c);
 	return error;
 }

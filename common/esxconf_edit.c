@@ -56,12 +56,14 @@ vifs_esxconf_key_valid(const char *key)
 	return 1;
 }
 
-/* Stores TEXT (malloc'ed, taken) in a new owned slot and returns the
- * slot.  Never fails: the caller reserved room with owned_reserve(). */
+/* Stores TEXT (malloc'ed, taken) in a new owned slot for the line whose
+ * record was ORIG and returns the slot.  Never fails: the caller reserved
+ * room with owned_reserve(). */
 static size_t
-owned_put(struct core *c, char *text)
+owned_put(struct core *c, char *text, const struct rec *orig)
 {
 	c->owned[c->nowned] = text;
+	c->owned_orig[c->nowned] = *orig;
 	return c->nowned++;
 }
 
@@ -69,6 +71,7 @@ static int
 owned_reserve(struct core *c, size_t more)
 {
 	char **p;
+	struct rec *o;
 	size_t cap;
 
 	if (c->nowned + more <= c->owned_cap)
@@ -79,6 +82,9 @@ owned_reserve(struct core *c, size_t more)
 	if ((p = realloc(c->owned, cap * sizeof(*p))) == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
 	c->owned = p;
+	if ((o = realloc(c->owned_orig, cap * sizeof(*o))) == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	c->owned_orig = o;
 	c->owned_cap = cap;
 	return VIFS_OK;
 }
@@ -94,7 +100,7 @@ rec_own(struct core *c, struct rec *r, char *text, size_t len)
 		free(c->owned[slot]);
 		c->owned[slot] = text;
 	} else {
-		slot = owned_put(c, text);
+		slot = owned_put(c, text, r);
 	}
 	r->word = (r->word & ~(OFF_MASK | F_SHAPED)) | F_OWNED | (uint64_t)slot;
 	r->len = (uint32_t)len;
@@ -394,6 +400,7 @@ insert_line(struct core *c, char *text, size_t len, size_t klen,
 	id = c->nbase + c->nins;
 	c->ins[c->nins].r.word = ((uint64_t)VIFS_ESXCONF_ENTRY << KIND_SHIFT) |
 	    ((uint64_t)dominant_eol(c) << EOL_SHIFT);
+	c->ins[c->nins].r.len = 0;
 	c->ins[c->nins].r.klen = (uint32_t)klen;
 	rec_own(c, &c->ins[c->nins].r, text, len);
 	x = pl.after;

@@ -216,18 +216,107 @@ esxconf_lookup(uint32_t *out, struct core *c, const char *key, size_t klen,
 
 /* --- renumbering ------------------------------------------------------ */
 
+uint32_t
+esxconf_origin(const struct core *c, uint32_t id)
+{
+	uint32_t lo = 0, hi = c->nruns;
+	const struct run *r;
+
+	if (c->nruns == 0)
+		return id;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (c->runs[mid].line <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	r = &c->runs[lo - 1]; /* runs[0].line is 0 */
+	return r->orig == NONE ? NONE : r->orig + (id - r->line);
+}
+
+/* The origin of base line ID for a walk in id order: *CUR is the run of
+ * the previous call, 0 at first. */
+static uint32_t
+origin_walk(const struct core *c, uint32_t id, uint32_t *cur)
+{
+	const struct run *r;
+
+	if (c->nruns == 0)
+		return id;
+	while (*cur + 1 < c->nruns && c->runs[*cur + 1].line <= id)
+		(*cur)++;
+	r = &c->runs[*cur];
+	return r->orig == NONE ? NONE : r->orig + (id - r->line);
+}
+
+/* Appends the run of line J of origin O to RUNS, unless O continues the
+ * last run. */
+static int
+runs_add(struct run **runs, uint32_t *n, size_t *cap, uint32_t j, uint32_t o)
+{
+	int error;
+
+	if (*n > 0) {
+		const struct run *last = &(*runs)[*n - 1];
+
+		if (o == NONE ? last->orig == NONE :
+		                last->orig != NONE &&
+		            o == last->orig + (j - last->line))
+			return VIFS_OK;
+	}
+	if ((error = vifs_array_grow(runs, cap, (size_t)*n + 1,
+	         sizeof(**runs))) < 0)
+		return error;
+	(*runs)[*n].line = j;
+	(*runs)[(*n)++].orig = o;
+	return VIFS_OK;
+}
+
+/* Records the removed line of record R, original line O, in GONE with
+ * its record as parsed.  Room was reserved. */
+static void
+keep_gone(struct core *c, const struct rec *r, uint32_t o)
+{
+	struct gone *g = &c->gone[c->ngone++];
+
+	g->line = o;
+	if (r->word & F_OWNED) {
+		g->r = c->owned_orig[r->word & OFF_MASK];
+	} else {
+		g->r = *r;
+		g->r.word &= ~F_DEAD;
+	}
+}
+
+/* Makes room in GONE for the removed lines. */
+static int
+gone_reserve(struct core *c)
+{
+	return vifs_array_grow(&c->gone, &c->gone_cap, c->ngone + c->ndead,
+	    sizeof(*c->gone));
+}
+
 /* Folds inserted lines into the base array and drops removed ones, so
- * that ids are line indexes again; the index is renumbered in place. */
+ * that ids are line indexes again; the index is renumbered in place.
+ * Where each line came from moves into RUNS, the removed original lines
+ * into GONE. */
 int
 esxconf_compact(struct core *c)
 {
 	struct rec *nr = NULL;
-	uint32_t *map = NULL, id, j = 0;
+	struct run *runs = NULL;
+	uint32_t *map = NULL, id, j = 0, nruns = 0, cur = 0;
+	size_t runs_cap = 0;
 	struct walk w;
-	size_t i, total = (size_t)c->nbase + c->nins;
+	size_t i, ngone, total = (size_t)c->nbase + c->nins;
+	int error;
 
 	if (!c->dirty)
 		return VIFS_OK;
+	if ((error = gone_reserve(c)) < 0)
+		return error;
 	nr = malloc((c->lines ? c->lines : 1) * sizeof(*nr));
 	if (c->slots != NULL)
 		map = malloc((total ? total : 1) * sizeof(*map));
@@ -236,8 +325,23 @@ esxconf_compact(struct core *c)
 		free(map);
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
 	}
-	walk_init(&w, 0);
+	ngone = c->ngone;
+	walk_init(&w, 1);
 	while ((id = walk_next(c, &w)) != NONE) {
+		uint32_t o = id < c->nbase ? origin_walk(c, id, &cur) : NONE;
+
+		if (rec_of(c, id)->word & F_DEAD) {
+			if (o != NONE)
+				keep_gone(c, rec_of(c, id), o);
+			continue;
+		}
+		if ((error = runs_add(&runs, &nruns, &runs_cap, j, o)) < 0) {
+			free(nr);
+			free(map);
+			free(runs);
+			c->ngone = ngone;
+			return error;
+		}
 		nr[j] = *rec_of(c, id);
 		if (map != NULL)
 			map[id] = j;
@@ -252,8 +356,11 @@ esxconf_compact(struct core *c)
 	free(c->recs);
 	free(c->ins);
 	free(c->anch);
+	free(c->runs);
 	c->recs = nr;
 	c->nbase = j;
+	c->runs = runs;
+	c->nruns = nruns;
 	c->ins = NULL;
 	c->nins = c->ins_cap = 0;
 	c->anch = NULL;

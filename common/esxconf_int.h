@@ -98,6 +98,24 @@ struct anchor {
 };
 
 /*
+ * Where the base lines came from, once a compaction has moved them: lines
+ * LINE.. up to the next run's LINE are original lines ORIG.. in a row,
+ * or lines an edit added when ORIG is NONE.  One run per stretch of
+ * untouched lines, so a handful of edits cost a handful of runs.
+ */
+struct run {
+	uint32_t line;
+	uint32_t orig;
+};
+
+/* An original line an edit removed: its 0-based number in the document as
+ * parsed, and its record as parsed (text in base). */
+struct gone {
+	struct rec r;
+	uint32_t line;
+};
+
+/*
  * Everything a lookup may rebuild lazily lives here, so that functions
  * taking a const document can still build the index or renumber lines.
  *
@@ -105,6 +123,13 @@ struct anchor {
  * nbase.. in order of insertion.  While DIRTY is 0 there are neither
  * inserted nor removed lines and an id is the 0-based line index;
  * esxconf_compact() restores that state.
+ *
+ * Origins: until the first compaction (NRUNS 0), base line I is line I
+ * of the document as parsed, and inserted lines are new.  A compaction
+ * records the origins in RUNS and the removed original lines in GONE.
+ * An owned line keeps its record as parsed in OWNED_ORIG (the slot's
+ * first owner; unused for inserted lines), so the change of a line is
+ * known without the diff of two texts.
  */
 struct core {
 	char *base;
@@ -116,7 +141,12 @@ struct core {
 	struct anchor *anch;
 	uint32_t nanch, anch_cap;
 	char **owned;
+	struct rec *owned_orig; /* the record as parsed, per owned slot */
 	size_t nowned, owned_cap;
+	struct run *runs;
+	uint32_t nruns;
+	struct gone *gone;
+	size_t ngone, gone_cap;
 	uint32_t *slots; /* id + 1 of the last line of a key; 0 empty */
 	size_t nslots; /* power of two, 0 until built */
 	size_t used;
@@ -359,8 +389,18 @@ void esxconf_slot_delete(struct core *c, size_t i);
 int esxconf_lookup(uint32_t *out, struct core *c, const char *key, size_t klen,
     size_t *slot);
 
-/* Folds inserted lines into the base array and drops removed ones. */
+/* Folds inserted lines into the base array and drops removed ones,
+ * keeping where every line came from (RUNS, GONE). */
 int esxconf_compact(struct core *c);
+
+/* The 0-based original line base line ID (< nbase) came from, or NONE
+ * for a line an edit added (esxconf_index.c).  O(log runs). */
+uint32_t esxconf_origin(const struct core *c, uint32_t id);
+
+/* Fills *OUT with the view of the line of record R: LINENO and ORIGIN
+ * (1-based; ORIGIN 0 for a line an edit added) as given (esxconf_query.c). */
+void esxconf_view(struct vifs_esxconf_line *out, const struct core *c,
+    const struct rec *r, size_t lineno, size_t origin);
 
 /* Copies LEN bytes of KEY into BUF of SIZE for a message, escaping what is
  * not printable (esxconf_query.c). */

@@ -241,6 +241,9 @@ core_free(struct core *c)
 	for (i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
 	free(c->owned);
+	free(c->owned_orig);
+	free(c->runs);
+	free(c->gone);
 	free(c->base);
 	free(c->recs);
 	free(c->ins);

@@ -13,11 +13,10 @@
 #include "internal.h"
 /* --- queries ---------------------------------------------------------- */
 
-static void
-fill_view(struct vifs_esxconf_line *out, const struct core *c, uint32_t id,
-    size_t lineno)
+void
+esxconf_view(struct vifs_esxconf_line *out, const struct core *c,
+    const struct rec *r, size_t lineno, size_t origin)
 {
-	const struct rec *r = rec_of(c, id);
 	const char *text = rec_text(c, r);
 	struct esxconf_scan sc;
 
@@ -35,6 +34,7 @@ fill_view(struct vifs_esxconf_line *out, const struct core *c, uint32_t id,
 	memset(out, 0, sizeof(*out));
 	out->kind = sc.kind;
 	out->lineno = lineno;
+	out->origin = origin;
 	out->text = text;
 	out->text_len = r->len;
 	if (sc.kind == VIFS_ESXCONF_ENTRY) {
@@ -44,6 +44,17 @@ fill_view(struct vifs_esxconf_line *out, const struct core *c, uint32_t id,
 		out->raw_value_len = sc.val_len;
 		out->quoted = sc.quoted;
 	}
+}
+
+/* The view of line ID of a compacted document. */
+static void
+fill_view(struct vifs_esxconf_line *out, const struct core *c, uint32_t id,
+    size_t lineno)
+{
+	uint32_t o = esxconf_origin(c, id);
+
+	esxconf_view(out, c, rec_of(c, id), lineno,
+	    o == NONE ? 0 : (size_t)o + 1);
 }
 
 int

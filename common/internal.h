@@ -36,6 +36,13 @@ char *vifs_buf_detach(struct vifs_buf *b, size_t *len);
 /* Frees the data and resets B. */
 void vifs_buf_free(struct vifs_buf *b);
 
+/*
+ * Makes room for NEED elements of SIZE bytes in the malloc'ed array whose
+ * pointer is at ARRAYP (a T ** passed as void *) and whose room is *CAP,
+ * doubling; the pointer and *CAP change only on success.  VIFS_ENOMEM.
+ */
+int vifs_array_grow(void *arrayp, size_t *cap, size_t need, size_t size);
+
 /* Number of elements of an array. */
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

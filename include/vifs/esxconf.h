@@ -47,6 +47,9 @@ enum vifs_esxconf_line_kind {
 struct vifs_esxconf_line {
 	enum vifs_esxconf_line_kind kind;
 	size_t lineno; /* 1-based line number in the current text */
+	/* Where the line came from: its 1-based line number in the document
+	 * as parsed, 0 for a line an edit added. */
+	size_t origin;
 	const char *text; /* the whole line without its line ending */
 	size_t text_len;
 	const char *key; /* ENTRY only, else NULL */
@@ -171,6 +174,68 @@ VIFS_EXTERN int vifs_esxconf_save(const vifs_esxconf *doc, const char *path);
 
 /* Returns 1 when DOC has been edited since it was parsed. */
 VIFS_EXTERN int vifs_esxconf_modified(const vifs_esxconf *doc);
+
+/* --- changes --------------------------------------------------------- */
+
+/* What happened to one line. */
+enum vifs_esxconf_change_kind {
+	VIFS_ESXCONF_REMOVED = 1, /* a line of the original is gone */
+	VIFS_ESXCONF_CHANGED, /* a line of the original reads otherwise */
+	VIFS_ESXCONF_ADDED, /* a line that was not in the original */
+};
+
+/*
+ * One changed line.  WAS (REMOVED, CHANGED) is the line as it was in the
+ * original: its lineno is its 1-based line number there; NOW (CHANGED,
+ * ADDED) is the line as it is, lineno in the current text.  The other is
+ * zeroed.  Views borrow from the documents, as vifs_esxconf_line's.
+ */
+struct vifs_esxconf_change {
+	enum vifs_esxconf_change_kind kind;
+	struct vifs_esxconf_line was;
+	struct vifs_esxconf_line now;
+};
+
+typedef struct vifs_esxconf_changes vifs_esxconf_changes;
+
+/*
+ * The changes of the edits made to DOC since it was parsed, from the
+ * model's record of where each line came from (no text diff): a line set
+ * to a new value is CHANGED, a key unset REMOVED, a key added ADDED; a
+ * line that gains a line ending because a line follows it now is
+ * CHANGED.  A line edited back to what it was is no change, and neither
+ * is a line removed and added again reading the same between the same
+ * untouched lines.  Changes come in stretches between untouched lines,
+ * each stretch's REMOVED lines first, then its CHANGED and ADDED lines,
+ * in file order.  Free *out with vifs_esxconf_changes_free(); it lives
+ * no longer than DOC unedited.
+ */
+VIFS_EXTERN int vifs_esxconf_edits(vifs_esxconf_changes **out,
+    const vifs_esxconf *doc);
+
+/*
+ * The changes that turn BEFORE into AFTER.  When AFTER is an edit of a
+ * document parsed from the same bytes as BEFORE, unedited, these are
+ * vifs_esxconf_edits(AFTER).  Otherwise the two whole documents are
+ * compared by key: the Nth line of a key in BEFORE is the Nth line of
+ * that key in AFTER (CHANGED when it reads otherwise, line ending
+ * included), and lines that are no entry are matched by their text the
+ * same way; what is left over is REMOVED (line numbers of BEFORE) or
+ * ADDED (of AFTER).  Where a line stands does not count.  The REMOVED
+ * lines come first, then the others in the order of AFTER.
+ */
+VIFS_EXTERN int vifs_esxconf_compare(vifs_esxconf_changes **out,
+    const vifs_esxconf *before, const vifs_esxconf *after);
+
+VIFS_EXTERN size_t vifs_esxconf_changes_count(const vifs_esxconf_changes *ch);
+/* Change I, or NULL when out of range; borrowed from CH. */
+VIFS_EXTERN const struct vifs_esxconf_change *
+vifs_esxconf_changes_get(const vifs_esxconf_changes *ch, size_t i);
+/* Lines of the original removed or changed, and lines added or changed:
+ * the '-' and '+' lines of a line diff of the two texts. */
+VIFS_EXTERN size_t vifs_esxconf_changes_removed(const vifs_esxconf_changes *ch);
+VIFS_EXTERN size_t vifs_esxconf_changes_added(const vifs_esxconf_changes *ch);
+VIFS_EXTERN void vifs_esxconf_changes_free(vifs_esxconf_changes *ch);
 
 /*
  * Renders the ENTRY lines whose key starts with PREFIX (NULL or "" = all)
