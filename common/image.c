@@ -78,6 +78,8 @@ struct vifs_image {
 	size_t esxconf_len;
 	int configstore;
 	size_t configstore_size;
+	const char *configstore_data; /* borrowed from the last level */
+	char *configstore_path;
 };
 
 static const char *
@@ -133,6 +135,7 @@ vifs_image_free(vifs_image *img)
 		level_free(&img->lv[i]);
 	free(img->name);
 	free(img->path);
+	free(img->configstore_path);
 	free(img);
 }
 
@@ -311,7 +314,8 @@ read_level(struct level *lv, const char *name)
 				continue;
 			lv->index[k] = lv->n - 1;
 			lv->size[k] = data.len;
-			if (k != N_STATE && k != N_LOCAL && k != N_ESXCONF)
+			if (k != N_STATE && k != N_LOCAL && k != N_ESXCONF &&
+			    k != N_CS)
 				continue;
 			if ((error = vifs_buf_grow(&data, 0)) < 0)
 				goto done;
@@ -453,6 +457,13 @@ vifs_image_parse(vifs_image **out, const char *name, const void *data,
 			img->esxconf_len = lv->size[k];
 			img->configstore = lv->count[N_CS] > 0;
 			img->configstore_size = lv->size[N_CS];
+			img->configstore_data = lv->keep[N_CS];
+			if (img->configstore &&
+			    (img->configstore_path = join(lv->where,
+			         lv->m[lv->index[N_CS]].name)) == NULL) {
+				error = VIFS_ENOMEM;
+				goto done;
+			}
 			break;
 		}
 		/* The member's bytes become the next level's archive. */
@@ -533,6 +544,15 @@ vifs_image_has_configstore(const vifs_image *img, size_t *size)
 	if (size != NULL)
 		*size = img->configstore_size;
 	return img->configstore;
+}
+
+const char *
+vifs_image_configstore(const vifs_image *img, size_t *len, const char **path)
+{
+	*len = img->configstore ? img->configstore_size : 0;
+	if (path != NULL)
+		*path = img->configstore ? img->configstore_path : NULL;
+	return img->configstore ? img->configstore_data : NULL;
 }
 
 /* --- rebuild --------------------------------------------------------- */

@@ -36,6 +36,11 @@ struct vifs_passthru_list {
 	size_t n;
 	size_t cap;
 	int has_topo;
+	/* The ConfigStore of an image (passthru_cs.c): cs_path set when
+	 * attached, cs borrowed (NULL when unreadable, cs_error says why). */
+	char *cs_path;
+	const vifs_configstore *cs;
+	char *cs_error;
 };
 
 struct strlist {

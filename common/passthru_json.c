@@ -8,6 +8,7 @@
 #include <vifs/passthru.h>
 
 #include "json_int.h"
+#include "passthru_cs.h"
 
 int
 vifs_json_passthru_dev(json_t **out, const struct vifs_passthru_dev *d)
@@ -86,6 +87,8 @@ vifs_passthru_list_to_json(char **out, size_t *out_len,
 		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
 		goto done;
 	}
+	if ((error = passthru_cs_json(root, l)) < 0)
+		goto done;
 	error = vifs_json_take(out, out_len, root);
 done:
 	json_decref(devs);

@@ -127,6 +127,8 @@ vifs_passthru_list_free(vifs_passthru_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		pdev_clear(&l->d[i]);
 	free(l->d);
+	free(l->cs_path);
+	free(l->cs_error);
 	free(l);
 }
 

@@ -11,6 +11,7 @@
 #include <vifs/roles.h>
 
 #include "internal.h"
+#include "passthru_cs.h"
 #include "passthru_int.h"
 #include "utf8.h"
 
@@ -134,6 +135,8 @@ vifs_passthru_list_to_xml(char **out, size_t *out_len,
 	for (size_t i = 0; i < l->n; i++)
 		if ((error = xml_device(w, &tmp, &l->d[i].pub)) < 0)
 			goto done;
+	if ((error = passthru_cs_xml(w, &tmp, l)) < 0)
+		goto done;
 	if (xmlTextWriterEndDocument(w) < 0) {
 		error = vifs_error_set(VIFS_ENOMEM,
 		    "passthru XML: cannot end "

@@ -38,25 +38,6 @@ open_image(vifs_image **img, char **name, const struct tool_doc_opts *opts)
 	return TOOL_OK;
 }
 
-/*
- * ESXi 7.0 and later keep PCI passthrough in their ConfigStore: an
- * esx.conf edit of the owners alone may not be what the host applies.
- */
-static void
-report_configstore(const vifs_image *img, const struct tool_doc_opts *opts)
-{
-	size_t size;
-
-	if (!opts->passthru || !vifs_image_has_configstore(img, &size))
-		return;
-	tool_warnf("%s holds a ConfigStore (%s, %zu bytes): the host runs "
-	           "ESXi 7.0 or later, which keeps PCI passthrough there "
-	           "(configstorecli config current get -c esx -g hardware "
-	           "-k pci_devices); from ESXi 7.0 U1 on the esx.conf owner "
-	           "lines alone may not decide what the host gives to VMs",
-	    opts->image, VIFS_IMAGE_CONFIGSTORE, size);
-}
-
 int
 image_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
 {
@@ -69,10 +50,13 @@ image_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
 	*out = NULL;
 	if ((rc = open_image(&img, &name, opts)) != TOOL_OK)
 		return rc;
-	report_configstore(img, opts);
+	if (opts->cs != NULL &&
+	    (rc = image_cs_load(opts->cs, img, opts->image)) != TOOL_OK)
+		goto done;
 	data = vifs_image_esxconf(img, &len);
 	if (vifs_esxconf_parse(out, name, data, len) < 0)
 		rc = tool_liberror();
+done:
 	free(name);
 	vifs_image_free(img);
 	return rc;
@@ -85,14 +69,19 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	vifs_esxconf *before = NULL, *after = NULL;
 	vifs_editcheck *check = NULL;
 	struct vifs_image_save_opts so;
+	struct image_cs cs;
 	char *name = NULL, *out = NULL, *diff = NULL, *backup = NULL;
 	const char *in;
 	size_t in_len, out_len, diff_len;
 	int rc;
 
+	memset(&cs, 0, sizeof(cs));
 	if ((rc = open_image(&img, &name, opts)) != TOOL_OK)
 		return rc;
-	report_configstore(img, opts);
+	/* ESXi 7.0 and later keep passthrough in their ConfigStore too. */
+	if (opts->passthru &&
+	    (rc = image_cs_load(&cs, img, opts->image)) != TOOL_OK)
+		goto done;
 	in = vifs_image_esxconf(img, &in_len);
 	if (vifs_esxconf_parse(&before, name, in, in_len) < 0 ||
 	    vifs_esxconf_parse(&after, name, in, in_len) < 0) {
@@ -109,6 +98,7 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	}
 	if ((rc = tool_report_check(check, name, opts->force)) != TOOL_OK)
 		goto done;
+	image_cs_compare(&cs, before, after);
 	if (opts->dry_run) {
 		char label[4096];
 
@@ -138,6 +128,7 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	tool_notef("%s updated (%s; every other member as it was)", opts->image,
 	    vifs_image_esxconf_path(img));
 done:
+	image_cs_clear(&cs);
 	free(backup);
 	free(diff);
 	free(out);

@@ -5,6 +5,7 @@
 #define VIFS_TOOL_H
 
 #include <vifs/esxconf.h>
+#include <vifs/image.h>
 #include <vifs/passthru.h>
 
 #include "opts.h"
@@ -53,6 +54,20 @@ struct tool_doc_opts {
 	 */
 	vifs_pci_topology **published;
 	int no_persist; /* --no-persist: no SyncFirmwareConfiguration */
+	/* --image, when not NULL: image_load() puts the image's ConfigStore
+	 * here (the caller frees it with image_cs_clear()). */
+	struct image_cs *cs;
+};
+
+/*
+ * The ConfigStore of an --image (image_cs.c): PATH is "IMAGE:MEMBER",
+ * NULL when the image holds none; CS the records read, or NULL with
+ * ERROR saying why it could not be read.
+ */
+struct image_cs {
+	char *path;
+	vifs_configstore *cs;
+	char *error;
 };
 
 /* One option of a subcommand family, for tool_args_next(). */
@@ -147,6 +162,20 @@ int remote_restore(const struct tool_doc_opts *opts, const char *backup);
  * backup and atomic replacement.  They return exit statuses.
  */
 int image_load(vifs_esxconf **out, const struct tool_doc_opts *opts);
+
+/* Reads the ConfigStore of IMG (a vifs_image) into *out; only out of
+ * memory fails (an unreadable one is recorded in out->error). */
+int image_cs_load(struct image_cs *out, const vifs_image *img,
+    const char *image);
+void image_cs_clear(struct image_cs *c);
+/* After a passthru edit of an --image: what its ConfigStore says of the
+ * devices BEFORE and AFTER disagree on, and of every record that
+ * disagrees with AFTER (warnings, with what to do). */
+void image_cs_compare(const struct image_cs *c, const vifs_esxconf *before,
+    const vifs_esxconf *after);
+/* The ConfigStore part of `passthru list --image` in text, after
+ * esx.conf's table; TOOL_FAILED when it could not be read. */
+int image_cs_print(const struct image_cs *c, const vifs_passthru_list *l);
 int image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg);
 
 /*

@@ -46,7 +46,10 @@ static const char passthru_usage[] =
     "refused unless --force. On a host without --inventory, the inventory\n"
     "the host publishes (vifs-agent inventory --publish) is used when it\n"
     "is not older than its esx.conf. Changes take effect at the next\n"
-    "reboot.\n"
+    "reboot. With --image on ESXi 7.0 and later, list also shows the\n"
+    "passthrough records of the image's ConfigStore (read, never\n"
+    "written) beside esx.conf, and enable/disable say where it disagrees\n"
+    "with the edited esx.conf and what to run after the boot.\n"
     "\n"
     "  -f, --file FILE         the esx.conf to read (and write back)\n"
     "      --image FILE        state.tgz, local.tgz or configBundle-*.tgz\n"
@@ -94,14 +97,20 @@ passthru_list(struct passthru_args *a)
 {
 	vifs_esxconf *doc = NULL;
 	vifs_passthru_list *list = NULL;
+	struct image_cs cs;
 	size_t i, n;
 	int rc;
 
+	memset(&cs, 0, sizeof(cs));
+	a->doc.cs = &cs;
 	if ((rc = tool_load(&doc, &a->doc)) != TOOL_OK)
-		return rc;
+		goto done;
 	if (a->popts.topo == NULL)
 		a->popts.topo = a->published;
-	if (vifs_passthru_list_new(&list, doc, a->popts.topo) < 0) {
+	if (vifs_passthru_list_new(&list, doc, a->popts.topo) < 0 ||
+	    (cs.path != NULL &&
+	        vifs_passthru_list_set_configstore(list, cs.path, cs.cs,
+	            cs.error) < 0)) {
 		rc = tool_liberror();
 		goto done;
 	}
@@ -118,6 +127,12 @@ passthru_list(struct passthru_args *a)
 		else
 			rc = tool_write_stdout(xml, len);
 		free(xml);
+		/* An unreadable ConfigStore: the document says so, and the
+		 * command fails. */
+		if (rc == TOOL_OK && cs.path != NULL && cs.cs == NULL) {
+			tool_errorf("%s", cs.error);
+			rc = TOOL_FAILED;
+		}
 		goto done;
 	}
 	n = vifs_passthru_list_count(list);
@@ -146,11 +161,15 @@ passthru_list(struct passthru_args *a)
 		}
 		putchar('\n');
 	}
+	rc = image_cs_print(&cs, list);
 	if (a->popts.topo == NULL)
 		tool_notef("bridge coverage not shown: no inventory given");
-	rc = tool_write_stdout(NULL, 0);
+	if (tool_write_stdout(NULL, 0) != TOOL_OK)
+		rc = TOOL_FAILED;
 done:
+	a->doc.cs = NULL;
 	vifs_passthru_list_free(list);
+	image_cs_clear(&cs);
 	vifs_esxconf_free(doc);
 	return rc;
 }

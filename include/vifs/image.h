@@ -75,6 +75,16 @@ VIFS_EXTERN const char *vifs_image_esxconf(const vifs_image *img, size_t *len);
 VIFS_EXTERN int vifs_image_has_configstore(const vifs_image *img, size_t *size);
 
 /*
+ * The bytes of the ConfigStore (the first member of that name; *len
+ * bytes), or NULL when local.tgz holds none; *path (when PATH is not
+ * NULL) gets where it is inside the image
+ * ("local.tgz/var/lib/vmware/configstore/backup/current-store-1" for a
+ * state.tgz).  Both borrowed; vifs_configstore_parse() reads them.
+ */
+VIFS_EXTERN const char *vifs_image_configstore(const vifs_image *img,
+    size_t *len, const char **path);
+
+/*
  * Builds the image with esx.conf replaced by LEN bytes of ESXCONF into a
  * new buffer *out (*out_len bytes; caller frees).  The members that
  * change (esx.conf and the archives that hold it) keep their name, mode

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <vifs/common.h>
+#include <vifs/configstore.h>
 #include <vifs/esxconf.h>
 #include <vifs/pciaddr.h>
 
@@ -123,6 +124,36 @@ VIFS_EXTERN int vifs_passthru_list_to_xml(char **out, size_t *out_len,
  * with free(). */
 VIFS_EXTERN int vifs_passthru_list_to_json(char **out, size_t *out_len,
     const vifs_passthru_list *l, const char *file);
+
+/* --- the ConfigStore of an image ---------------------------------------- */
+
+/* How a ConfigStore record compares with esx.conf's owner of a device. */
+enum vifs_cs_match {
+	VIFS_CS_NO_RECORD = 0, /* no pci_devices record for the device */
+	VIFS_CS_AGREES, /* its known values give the device as esx.conf does */
+	VIFS_CS_DISAGREES, /* a known value gives it the other way */
+	VIFS_CS_STATE_UNKNOWN, /* a record whose state vifs cannot read */
+};
+
+/*
+ * Compares record D (NULL: none) with the owner OWNER esx.conf gives the
+ * device (VIFS_OWNER_PASSTHRU or anything else, which is the VMkernel).
+ */
+VIFS_EXTERN enum vifs_cs_match
+vifs_passthru_cs_match(const struct vifs_cs_device *d, enum vifs_owner owner);
+
+/* "no-record", "agrees", "disagrees", "unknown"; static storage. */
+VIFS_EXTERN const char *vifs_cs_match_name(enum vifs_cs_match m);
+
+/*
+ * Attaches the ConfigStore of an image to L, for its XML and JSON
+ * documents, which then carry its pci_devices records beside esx.conf's
+ * devices.  PATH is the member inside the image; CS is borrowed (it
+ * must outlive L) or NULL when it could not be read, ERROR then saying
+ * why (copied).
+ */
+VIFS_EXTERN int vifs_passthru_list_set_configstore(vifs_passthru_list *l,
+    const char *path, const vifs_configstore *cs, const char *error);
 
 /* --- changes ---------------------------------------------------------- */
 

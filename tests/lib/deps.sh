@@ -4,7 +4,7 @@
 # Packages for building, testing and the simulated hosts.
 VIFS_DEBS="build-essential cmake pkg-config git ca-certificates curl openssl
 libcurl4-openssl-dev libxml2-dev libxml2-utils libssl-dev libpci-dev pciutils
-libarchive-dev libcmocka-dev libjansson-dev python3-jsonschema ansible-core
+libarchive-dev libsqlite3-dev libcmocka-dev libjansson-dev python3-jsonschema ansible-core
 prometheus nginx-light golang-go golang-github-vmware-govmomi-dev clang
 libclang-rt-14-dev clang-format util-linux procps strace time python3"
 

@@ -3,19 +3,24 @@
 
   mkimage.py local  OUT ESXCONF [--format gnu|pax|ustar]
   mkimage.py state  OUT ESXCONF [--format F] [--configstore] [--encrypted]
+                    [--cs-sql FILE] [--cs-raw FILE]
   mkimage.py bundle OUT ESXCONF [--format F]
   mkimage.py members IMAGE      print every member of every level
   mkimage.py esxconf IMAGE      print esx.conf from inside IMAGE
 
 Members are varied on purpose: directories, modes 0400 and 0755, a
 symlink, an empty file, a name too long for ustar (GNU and pax forms),
-owners other than root, sub-second mtimes in pax.  `members` prints one
+owners other than root, sub-second mtimes in pax.  --configstore adds a
+ConfigStore member that is only an SQLite header; --cs-sql one built by
+SQLite from the SQL of FILE (a real database); --cs-raw one holding the
+bytes of FILE.  `members` prints one
 line per member (level, name, type, mode, owner, mtime, size, SHA-256)
 with the member that holds the next level listed by name only, so two
 images can be compared with diff.
 """
 import hashlib
 import io
+import sqlite3
 import sys
 import tarfile
 
@@ -59,9 +64,9 @@ def local(conf, fmt, configstore):
         m.append((LONG, "f", 0o640, b"long\n"))
     if fmt == tarfile.PAX_FORMAT:
         m.append(("etc/subsecond", "f", 0o644, b"t\n", 1600000000.5))
-    if configstore:
+    if configstore is not None:
         m.append(("var/lib/vmware/configstore/backup/current-store-1", "f",
-                  0o600, b"SQLite format 3\0" + b"\0" * 48))
+                  0o600, configstore))
     return tgz(m, fmt)
 
 
@@ -105,7 +110,17 @@ def main():
     opts = sys.argv[4:]
     fmt = FORMATS[opts[opts.index("--format") + 1]] if "--format" in opts \
         else tarfile.GNU_FORMAT
-    cs, enc = "--configstore" in opts, "--encrypted" in opts
+    enc = "--encrypted" in opts
+    cs = b"SQLite format 3\0" + b"\0" * 48 if "--configstore" in opts \
+        else None
+    if "--cs-sql" in opts:
+        db = sqlite3.connect(":memory:")
+        db.executescript(open(opts[opts.index("--cs-sql") + 1]).read())
+        db.commit()
+        cs = db.serialize()
+        db.close()
+    if "--cs-raw" in opts:
+        cs = open(opts[opts.index("--cs-raw") + 1], "rb").read()
     if cmd == "local":
         out = local(conf, fmt, cs)
     elif cmd == "state":

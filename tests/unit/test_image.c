@@ -12,7 +12,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sqlite3.h>
 
+#include <vifs/configstore.h>
 #include <vifs/error.h>
 #include <vifs/file.h>
 #include <vifs/image.h>
@@ -474,6 +476,81 @@ test_image_save_backup_and_conflict(void **state)
 	free(local.data);
 }
 
+/* A real ConfigStore (built with SQLite) inside local.tgz inside
+ * state.tgz: found, read, and carried byte for byte through an edit. */
+static void
+test_image_configstore_inside(void **state)
+{
+	static const char sql[] =
+	    "CREATE TABLE Config (Component TEXT, ConfigGroup TEXT, Name "
+	    "TEXT, Identifier TEXT, UserValue TEXT, VitalValue TEXT);"
+	    "INSERT INTO Config VALUES ('esx', 'hardware', 'pci_devices', "
+	    "'0000:00:1d.7', '{\"dl_bus_address\": \"s1\", \"owner\": "
+	    "\"passthru\"}', NULL);";
+	static const char edited[] = "/device/000:29.7/owner = \"vmkernel\"\n";
+	sqlite3 *db = NULL;
+	sqlite3_int64 dblen = 0;
+	unsigned char *bytes;
+	vifs_image *img = NULL, *again = NULL;
+	vifs_configstore *cs = NULL;
+	const char *data, *path;
+	char *out = NULL;
+	size_t len, out_len;
+	struct blob local, st;
+	struct spec ls[2], ss[1];
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_non_null(bytes = sqlite3_serialize(db, "main", &dblen, 0));
+	ls[0] = (struct spec)REG("etc/vmware/esx.conf", 0644, esxconf);
+	ls[1] = (struct spec)REG(VIFS_IMAGE_CONFIGSTORE, 0600, "");
+	ls[1].data = (const char *)bytes;
+	ls[1].len = (size_t)dblen;
+	local = make_tgz(ls, 2, F_GNU);
+	ss[0] = (struct spec)REG("local.tgz", 0644, "");
+	ss[0].data = local.data;
+	ss[0].len = local.len;
+	st = make_tgz(ss, 1, F_GNU);
+	assert_int_equal(vifs_image_parse(&img, "state.tgz", st.data, st.len),
+	    0);
+	data = vifs_image_configstore(img, &len, &path);
+	assert_non_null(data);
+	assert_int_equal(len, (size_t)dblen);
+	assert_memory_equal(data, bytes, len);
+	assert_string_equal(path, "local.tgz/" VIFS_IMAGE_CONFIGSTORE);
+	assert_int_equal(vifs_configstore_parse(&cs, path, data, len), 0);
+	assert_int_equal(vifs_configstore_count(cs), 1);
+	assert_int_equal(vifs_configstore_get(cs, 0)->values[0].state,
+	    VIFS_CS_PASSTHRU);
+	/* An edit of esx.conf leaves the ConfigStore as it was. */
+	assert_int_equal(vifs_image_rebuild(&out, &out_len, img, edited,
+	                     sizeof(edited) - 1, 1700000000),
+	    0);
+	assert_int_equal(vifs_image_parse(&again, "again", out, out_len), 0);
+	data = vifs_image_configstore(again, &len, NULL);
+	assert_int_equal(len, (size_t)dblen);
+	assert_memory_equal(data, bytes, len);
+	vifs_configstore_free(cs);
+	vifs_image_free(again);
+	vifs_image_free(img);
+	free(out);
+	free(local.data);
+	/* A bare local.tgz without one: NULL. */
+	local = make_tgz(ls, 1, F_GNU);
+	assert_int_equal(vifs_image_parse(&img, "local.tgz", local.data,
+	                     local.len),
+	    0);
+	assert_null(vifs_image_configstore(img, &len, &path));
+	assert_int_equal(len, 0);
+	assert_null(path);
+	vifs_image_free(img);
+	free(local.data);
+	free(st.data);
+	sqlite3_free(bytes);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -483,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_image_bundle_and_bare_local),
 		cmocka_unit_test(test_image_hostile_inputs),
 		cmocka_unit_test(test_image_save_backup_and_conflict),
+		cmocka_unit_test(test_image_configstore_inside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
