@@ -196,7 +196,7 @@ edit_changes(struct vifs_esxconf_changes *ch, struct core *c)
 {
 	struct side orig = { NULL, 0, 0 }, cur = { NULL, 0, 0 };
 	size_t gi = 0;
-	uint32_t j;
+	uint32_t j, run = 0;
 	int error;
 
 	if ((error = esxconf_compact(c)) < 0)
@@ -205,7 +205,7 @@ edit_changes(struct vifs_esxconf_changes *ch, struct core *c)
 	if (c->ngone > 1)
 		qsort(c->gone, c->ngone, sizeof(*c->gone), gone_cmp);
 	for (j = 0; j < c->nbase && error == 0; j++) {
-		uint32_t o = esxconf_origin(c, j);
+		uint32_t o = esxconf_origin_walk(c, j, &run);
 		const struct rec *was;
 
 		if (o == NONE) {
@@ -216,7 +216,8 @@ edit_changes(struct vifs_esxconf_changes *ch, struct core *c)
 			break;
 		if ((was = changed_from(c, j)) == NULL) {
 			/* A line the edit left alone ends the stretch. */
-			error = flush(ch, c, &orig, &cur);
+			if (orig.n > 0 || cur.n > 0)
+				error = flush(ch, c, &orig, &cur);
 			continue;
 		}
 		if ((error = side_add(&orig, c, was, o, (long)cur.n)) < 0 ||

@@ -236,10 +236,8 @@ esxconf_origin(const struct core *c, uint32_t id)
 	return r->orig == NONE ? NONE : r->orig + (id - r->line);
 }
 
-/* The origin of base line ID for a walk in id order: *CUR is the run of
- * the previous call, 0 at first. */
-static uint32_t
-origin_walk(const struct core *c, uint32_t id, uint32_t *cur)
+uint32_t
+esxconf_origin_walk(const struct core *c, uint32_t id, uint32_t *cur)
 {
 	const struct run *r;
 
@@ -328,7 +326,8 @@ esxconf_compact(struct core *c)
 	ngone = c->ngone;
 	walk_init(&w, 1);
 	while ((id = walk_next(c, &w)) != NONE) {
-		uint32_t o = id < c->nbase ? origin_walk(c, id, &cur) : NONE;
+		uint32_t o = id < c->nbase ? esxconf_origin_walk(c, id, &cur) :
+		                             NONE;
 
 		if (rec_of(c, id)->word & F_DEAD) {
 			if (o != NONE)

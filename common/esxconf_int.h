@@ -397,6 +397,10 @@ int esxconf_compact(struct core *c);
  * for a line an edit added (esxconf_index.c).  O(log runs). */
 uint32_t esxconf_origin(const struct core *c, uint32_t id);
 
+/* The same for a walk in id order: *CUR is the run of the previous call,
+ * 0 at first.  O(1) a line. */
+uint32_t esxconf_origin_walk(const struct core *c, uint32_t id, uint32_t *cur);
+
 /* Fills *OUT with the view of the line of record R: LINENO and ORIGIN
  * (1-based; ORIGIN 0 for a line an edit added) as given (esxconf_query.c). */
 void esxconf_view(struct vifs_esxconf_line *out, const struct core *c,

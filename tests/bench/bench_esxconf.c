@@ -24,7 +24,9 @@
  * parse (bytes taken) at least half as fast as a memchr line scan,
  * serialize of the unedited document at least half as fast as memcpy of
  * the file into a buffer; at most 32 bytes per line of memory beyond the
- * file itself, hash index included.
+ * file itself, hash index included.  After the edits it prints the
+ * renumbering and the changes of the edits (what the lint of an edit
+ * reads), without targets.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -407,7 +409,10 @@ main(int argc, char **argv)
 	struct fig cold[NJOBS] = { { 0 } }, warm[NJOBS] = { { 0 } };
 	vifs_esxconf *doc = NULL;
 	size_t target = 100, lines = 0, i, outlen;
-	double t, best_scan = 1e9, t_index, t_get, t_edit, t_ser, mb;
+	double t, best_scan = 1e9, t_index, t_get, t_edit, t_ser, t_chg, mb;
+	vifs_esxconf_changes *changes = NULL;
+	struct vifs_esxconf_line view;
+	double t_fold;
 	long long before, after_parse, after_index;
 	char **keys, *out, *value, *copy;
 	int r, job, ok;
@@ -537,6 +542,16 @@ main(int argc, char **argv)
 	if (vifs_esxconf_serialize(&out, &outlen, doc) < 0)
 		die("serialize");
 	t_ser = now() - t;
+	/* What the edits changed, from the model (the lint of an edit),
+	 * after the renumbering any line number asks for. */
+	t = now();
+	if (vifs_esxconf_line(&view, doc, 0) < 0)
+		die("line");
+	t_fold = now() - t;
+	t = now();
+	if (vifs_esxconf_edits(&changes, doc) < 0)
+		die("changes");
+	t_chg = now() - t;
 	free(out);
 
 	{
@@ -578,6 +593,11 @@ main(int argc, char **argv)
 		    EDITS, t_edit * 1e3, t_edit * 1e6 / EDITS);
 		printf("serialize edited     %8.1f ms %8.0f MB/s (warm)\n",
 		    t_ser * 1e3, mb / t_ser);
+		printf("renumber after edits %8.1f ms\n", t_fold * 1e3);
+		printf("changes of the edits %8.1f ms (%zu lines removed, %zu "
+		       "added)\n",
+		    t_chg * 1e3, vifs_esxconf_changes_removed(changes),
+		    vifs_esxconf_changes_added(changes));
 		printf("memory after parse   %8.1f B/line beyond the file\n",
 		    per_line_parse);
 		printf("memory with index    %8.1f B/line beyond the file "
@@ -585,6 +605,7 @@ main(int argc, char **argv)
 		    per_line, p3 ? "PASS" : "MISS");
 		ok = p1 && p2 && p3;
 	}
+	vifs_esxconf_changes_free(changes);
 	vifs_esxconf_free(doc);
 	free(g.buf);
 	free(g.keys);
