@@ -4,12 +4,15 @@
  * an existing key, unset, add, one line edited again and again, edits
  * undone, the fixture with its real typo (/devcie/), whole documents
  * compared by key, and hostile input (CRLF, NUL bytes, no final line
- * ending, malformed lines, duplicates).
+ * ending, malformed lines, duplicates).  For random single edits of
+ * random documents, the lines removed and added, and the original lines
+ * touched, are those of a line diff of the two texts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <vifs/diff.h>
 #include <vifs/error.h>
 #include <vifs/esxconf.h>
 
@@ -448,6 +451,117 @@ test_hostile(void **state)
 	vifs_esxconf_free(b);
 }
 
+/* The '-' and '+' lines of a diff (context 0) of A and B, and the
+ * original lines it removes in TOUCHED (1-based, at most MAX). */
+static void
+diff_counts(const char *a, size_t alen, const char *b, size_t blen,
+    size_t *removed, size_t *added, unsigned char *touched, size_t max)
+{
+	char *d = NULL;
+	size_t dlen = 0, line = 0;
+	const char *p, *end;
+
+	assert_int_equal(vifs_diff_unified(&d, &dlen, a, alen, b, blen, "a",
+	                     "b", 0),
+	    0);
+	*removed = *added = 0;
+	for (p = d, end = d + dlen; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n >= 4 && memcmp(p, "@@ -", 4) == 0)
+			line = strtoul(p + 4, NULL, 10);
+		else if (n >= 3 &&
+		    (memcmp(p, "---", 3) == 0 || memcmp(p, "+++", 3) == 0))
+			;
+		else if (n > 0 && *p == '-') {
+			(*removed)++;
+			assert_true(line >= 1 && line <= max);
+			touched[line - 1] = 1;
+			line++;
+		} else if (n > 0 && *p == '+')
+			(*added)++;
+		p = nl ? nl + 1 : end;
+	}
+	free(d);
+}
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* xorshift64: the same documents and edits on every run. */
+static unsigned
+rnd(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (unsigned)*s;
+}
+
+static void
+test_same_as_diff(void **state)
+{
+	static const char *const keys[] = { "/a", "/b", "/c", "/adv/x",
+		"/devcie/008:01.0/owner", "/device/000:26.0/owner", "/z" };
+	static const char *const vals[] = { "1", "2", "passthru", "" };
+	unsigned long long s = 88172645463325252ULL;
+
+	(void)state;
+	for (int it = 0; it < 3000; it++) {
+		char buf[2048], *out;
+		size_t len = 0, olen, dr, da;
+		unsigned char dt[16] = { 0 }, mt[16] = { 0 };
+		int lines, crlf;
+		vifs_esxconf *doc;
+		vifs_esxconf_changes *ch;
+
+		lines = (int)(rnd(&s) % 12);
+		crlf = rnd(&s) % 4 == 0;
+		for (int i = 0; i < lines; i++) {
+			unsigned k = rnd(&s) % 8;
+			const char *key = keys[rnd(&s) % NELEMS(keys)];
+			const char *v = vals[rnd(&s) % NELEMS(vals)];
+
+			if (k < 5)
+				len += (size_t)sprintf(buf + len, "%s = \"%s\"",
+				    key, v);
+			else if (k == 5)
+				len += (size_t)sprintf(buf + len, "# c");
+			else if (k == 6)
+				len += (size_t)sprintf(buf + len, "  %s \"%s",
+				    key, v);
+			if (i < lines - 1 || rnd(&s) % 3 != 0)
+				len += (size_t)sprintf(buf + len, "%s",
+				    crlf ? "\r\n" : "\n");
+		}
+		doc = parse_n(buf, len);
+		if (rnd(&s) % 3 == 0)
+			(void)vifs_esxconf_unset(doc,
+			    keys[rnd(&s) % NELEMS(keys)]);
+		else
+			assert_int_equal(vifs_esxconf_set(doc,
+			                     keys[rnd(&s) % NELEMS(keys)],
+			                     vals[rnd(&s) % NELEMS(vals)]),
+			    0);
+		assert_int_equal(vifs_esxconf_serialize(&out, &olen, doc), 0);
+		diff_counts(buf, len, out, olen, &dr, &da, dt, sizeof(dt));
+		ch = edits(doc);
+		assert_int_equal(vifs_esxconf_changes_removed(ch), dr);
+		assert_int_equal(vifs_esxconf_changes_added(ch), da);
+		for (size_t i = 0; i < vifs_esxconf_changes_count(ch); i++) {
+			const struct vifs_esxconf_change
+			    *c = vifs_esxconf_changes_get(ch, i);
+
+			if (c->kind != VIFS_ESXCONF_ADDED)
+				mt[c->was.lineno - 1] = 1;
+		}
+		assert_memory_equal(mt, dt, sizeof(dt));
+		vifs_esxconf_changes_free(ch);
+		vifs_esxconf_free(doc);
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -461,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_compare_whole),
 		cmocka_unit_test(test_compare_duplicates),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_same_as_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
