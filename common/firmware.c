@@ -1,7 +1,8 @@
 /*
- * firmware.c - the host's saved configuration through HostFirmwareSystem:
- * persist after an edit, backups of configuration bundles with retention,
- * restores (docs/internals/firmware.md).
+ * firmware.c - the configuration bundles of HostFirmwareSystem: the path
+ * of a URL the host returns, the check of a bundle, and its store as
+ * DIR/HOST/configBundle-TIME.tgz with retention (docs/internals/
+ * firmware.md).  The exchanges with the host are firmware_job.c's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,97 +21,69 @@
 #include <vifs/vim.h>
 
 #include "dirs.h"
+#include "firmware_int.h"
 #include "internal.h"
 
-#define BUNDLE_MAX ((size_t)512 << 20)
 #define PREFIX "configBundle-"
 #define SUFFIX ".tgz"
 
-/* A VIM session on H and the host's HostSystem. */
-struct session {
-	vifs_vim *vim;
-	struct vifs_vim_host host;
-	int logged_in; /* ours to log out */
-};
-
+/* 1 when the N bytes at P are "." or "..", also percent-encoded. */
 static int
-session_open(struct session *s, vifs_http *h,
-    const struct vifs_firmware_login *login)
+dot_component(const char *p, size_t n)
 {
-	struct vifs_vim_opts o;
-	int error;
+	size_t dots = 0;
 
-	memset(s, 0, sizeof(*s));
-	memset(&o, 0, sizeof(o));
-	o.service_path = login->service_path;
-	if ((error = vifs_vim_new(&s->vim, h, &o)) < 0)
-		return error;
-	if ((error = vifs_vim_connect(s->vim, NULL)) < 0)
-		return error;
-	if (login->cookie != NULL)
-		error = vifs_vim_resume(s->vim, login->cookie);
-	else if (login->username != NULL && login->password != NULL) {
-		error = vifs_vim_login(s->vim, login->username,
-		    login->password);
-		s->logged_in = error == 0;
-	} else
-		error = vifs_error_set(VIFS_EAUTH,
-		    "no user and password for the VIM API");
-	if (error < 0)
-		return error;
-	return vifs_vim_host(s->vim, &s->host);
-}
-
-static void
-session_close(struct session *s)
-{
-	if (s->logged_in) {
-		/* The call's own error is what counts; a failed logout only
-		 * leaves a session to time out on the host. */
-		char keep[1024];
-
-		snprintf(keep, sizeof(keep), "%s", vifs_error_last());
-		int code = vifs_error_last_code();
-
-		vifs_vim_logout(s->vim);
-		if (code != 0)
-			vifs_error_set(code, "%s", keep);
-		else
-			vifs_error_clear();
+	while (n > 0) {
+		if (*p == '.') {
+			p++;
+			n--;
+		} else if (n >= 3 && p[0] == '%' && p[1] == '2' &&
+		    (p[2] == 'e' || p[2] == 'E')) {
+			p += 3;
+			n -= 3;
+		} else
+			return 0;
+		dots++;
 	}
-	vifs_vim_host_clear(&s->host);
-	vifs_vim_free(s->vim);
-	memset(s, 0, sizeof(*s));
+	return dots == 1 || dots == 2;
 }
 
 int
-vifs_firmware_persist(vifs_http *h, const struct vifs_firmware_login *login)
+firmware_url_path(char **out, const char *url, const char *what)
 {
-	struct session s;
-	int error;
-
-	if ((error = session_open(&s, h, login)) == 0)
-		error = vifs_vim_firmware_sync(s.vim, s.host.firmware);
-	session_close(&s);
-	return error;
-}
-
-/*
- * The path part of a URL the host returned ("http://STAR/downloads/x"
- * gives "/downloads/x"; STAR is a '*'), checked to be a plain path.
- */
-static int
-url_path(char **out, const char *url, const char *what)
-{
-	const char *p = strstr(url, "://");
+	const char *p = strstr(url, "://"), *c;
+	char shown[256];
+	size_t i;
 
 	*out = NULL;
 	p = p ? strchr(p + 3, '/') : NULL;
-	if (p == NULL || strstr(p, "/../") != NULL || strstr(p, "//") != NULL ||
-	    strchr(p, '?') != NULL || strchr(p, '#') != NULL ||
-	    strcspn(p, " \t\r\n\\") != strlen(p))
+	for (c = p; c != NULL && *c != '\0';) {
+		size_t n = strcspn(c + 1, "/");
+
+		if (n == 0 || dot_component(c + 1, n)) {
+			p = NULL;
+			break;
+		}
+		c += n + 1;
+	}
+	for (i = 0; p != NULL && p[i] != '\0'; i++)
+		if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f ||
+		    strchr("?#\\", p[i]) != NULL)
+			p = NULL;
+	if (p == NULL) {
+		/* The URL as one line: control characters shown as '?'. */
+		for (i = 0; url[i] != '\0' && i + 4 < sizeof(shown); i++)
+			shown[i] = (unsigned char)url[i] < ' ' ||
+			        url[i] == 0x7f ?
+			    '?' :
+			    url[i];
+		if (url[i] != '\0')
+			memcpy(shown + i, "...", 4);
+		else
+			shown[i] = '\0';
 		return vifs_error_set(VIFS_EPARSE,
-		    "the host's %s URL '%s' holds no usable path", what, url);
+		    "the host's %s URL '%s' holds no usable path", what, shown);
+	}
 	if ((*out = vifs_strdup(p)) == NULL)
 		return VIFS_ENOMEM;
 	return 0;
@@ -212,38 +185,41 @@ bundle_name(struct vifs_buf *path, const char *dir, long long now)
 }
 
 int
-vifs_firmware_backup(char **path, int *encrypted, vifs_http *h,
-    const struct vifs_firmware_login *login,
-    const struct vifs_firmware_backup_opts *opts)
+firmware_bundle_check(const void *data, size_t len)
 {
-	struct session s;
-	struct vifs_buf dir = VIFS_BUF_INIT, file = VIFS_BUF_INIT;
-	char *url = NULL, *upath = NULL, *safe = NULL, *data = NULL;
 	vifs_image *img = NULL;
-	size_t len = 0;
+	int error;
+
+	error = vifs_image_parse(&img, "the bundle", data, len);
+	if (error == 0 && vifs_image_kind(img) != VIFS_IMAGE_BUNDLE)
+		error = vifs_error_set(VIFS_EPARSE,
+		    "a %s is not a configuration bundle (Manifest.txt and "
+		    "state.tgz)",
+		    vifs_image_kind_name(vifs_image_kind(img)));
+	vifs_image_free(img);
+	/* An encrypted local.tgz.ve is a bundle this host can read. */
+	return error == VIFS_EUNSUPPORTED ? VIFS_OK : error;
+}
+
+int
+firmware_bundle_store(char **path, int *encrypted, const char *upath,
+    const void *data, size_t len, const struct vifs_firmware_backup_opts *opts)
+{
+	struct vifs_buf dir = VIFS_BUF_INIT, file = VIFS_BUF_INIT;
+	char *safe = NULL;
+	vifs_image *img = NULL;
 	long long now = opts->now ? opts->now : (long long)time(NULL);
 	int error;
 
 	*path = NULL;
-	if (encrypted != NULL)
-		*encrypted = 0;
-	if ((error = session_open(&s, h, login)) < 0)
-		goto done;
-	if ((error = vifs_vim_firmware_backup(s.vim, s.host.firmware, &url)) <
-	        0 ||
-	    (error = url_path(&upath, url, "backup")) < 0)
-		goto done;
-	if ((error = vifs_http_get_buf(h, upath, &data, &len,
-	         opts->max_size ? opts->max_size : BUNDLE_MAX)) < 0)
-		goto done;
+	*encrypted = 0;
 	/* What is stored must be a bundle --image can read. */
 	error = vifs_image_parse(&img, upath, data, len);
-	if (error == VIFS_EUNSUPPORTED && encrypted != NULL)
+	if (error == VIFS_EUNSUPPORTED)
 		*encrypted = 1;
 	if (error < 0 && error != VIFS_EUNSUPPORTED) {
-		error = vifs_error_set(error,
-		    "the bundle the host made is not usable: %s",
-		    vifs_error_last());
+		error = vifs_error_wrap(error,
+		    "the bundle the host made is not usable");
 		goto done;
 	}
 	if (error == 0 && vifs_image_kind(img) != VIFS_IMAGE_BUNDLE) {
@@ -263,53 +239,9 @@ vifs_firmware_backup(char **path, int *encrypted, vifs_http *h,
 		goto done;
 	*path = vifs_buf_detach(&file, NULL);
 done:
-	session_close(&s);
 	vifs_image_free(img);
 	vifs_buf_free(&dir);
 	vifs_buf_free(&file);
-	free(url);
-	free(upath);
 	free(safe);
-	free(data);
-	return error;
-}
-
-int
-vifs_firmware_restore(vifs_http *h, const struct vifs_firmware_login *login,
-    const void *data, size_t len, int force)
-{
-	struct session s;
-	vifs_image *img = NULL;
-	char *url = NULL, *upath = NULL;
-	int error;
-
-	memset(&s, 0, sizeof(s));
-	error = vifs_image_parse(&img, "the bundle", data, len);
-	if (error == 0 && vifs_image_kind(img) != VIFS_IMAGE_BUNDLE)
-		error = vifs_error_set(VIFS_EPARSE,
-		    "a %s is not a configuration bundle (Manifest.txt and "
-		    "state.tgz)",
-		    vifs_image_kind_name(vifs_image_kind(img)));
-	vifs_image_free(img);
-	if (error < 0 && error != VIFS_EUNSUPPORTED)
-		return error;
-	if ((error = session_open(&s, h, login)) < 0)
-		goto done;
-	if (!s.host.in_maintenance) {
-		error = vifs_error_set(VIFS_EREFUSED,
-		    "the host is not in maintenance mode; a restore reboots "
-		    "it, so it must be in maintenance mode first");
-		goto done;
-	}
-	if ((error = vifs_vim_firmware_upload_url(s.vim, s.host.firmware,
-	         &url)) < 0 ||
-	    (error = url_path(&upath, url, "upload")) < 0 ||
-	    (error = vifs_http_put_buf(h, upath, data, len)) < 0)
-		goto done;
-	error = vifs_vim_firmware_restore(s.vim, s.host.firmware, force);
-done:
-	session_close(&s);
-	free(url);
-	free(upath);
 	return error;
 }

@@ -270,14 +270,13 @@ vifs_fleet_host_data(const vifs_fleet_host *h)
 	return h->data;
 }
 
-vifs_http *
-vifs_fleet_host_http(vifs_fleet_host *h)
+const char *
+vifs_fleet_host_hostport(const vifs_fleet_host *h)
 {
-	struct slot *s = h->slot;
+	const struct slot *s = h->slot;
 
-	if (s == NULL || s->pending || s->in_multi)
-		return NULL;
-	return s->http;
+	return s != NULL && s->http != NULL ? vifs_http_hostport(s->http) :
+	                                      NULL;
 }
 
 void

@@ -156,22 +156,3 @@ vifs_published_judge(struct vifs_published *out, const char *body, size_t len,
 	                        "");
 	return VIFS_OK;
 }
-
-int
-vifs_published_fetch(struct vifs_published *out, vifs_http *h,
-    long long esxconf_mtime)
-{
-	char *path = NULL, *body = NULL;
-	size_t len = 0;
-	int error, fetched;
-
-	if (out == NULL || h == NULL)
-		return vifs_error_set(VIFS_EINVAL, "publish: no host");
-	if ((error = vifs_publish_url_path(&path)) < 0)
-		return error;
-	fetched = vifs_http_get_buf(h, path, &body, &len, VIFS_PUBLISH_MAX);
-	error = vifs_published_judge(out, body, len, fetched, esxconf_mtime);
-	free(body);
-	free(path);
-	return error;
-}

@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include <vifs/fleet.h>
 #include <vifs/http.h>
 #include <vifs/vim.h>
 
@@ -150,6 +151,9 @@ void vim_text_free(char *text);
  * blocking loop over the two halves, on the client's transport. */
 int vim_call(vifs_vim *v, const char *method, struct req *r, struct resp *out);
 
+/* The header lines of every POST: Content-Type and SOAPAction. */
+extern const char *const vim_post_headers[];
+
 /* The transport over a vifs_http (ARG). */
 int vim_http_post(void *arg, const char *req, size_t len,
     struct vim_reply *reply);
@@ -200,5 +204,26 @@ int vim_firmware_req(vifs_vim *v, struct req *r, const char *method,
 int vim_firmware_read(vifs_vim *v, struct resp *a, const char *method,
     char **url);
 int vim_logout_req(vifs_vim *v, struct req *r);
+
+/*
+ * A call sent as a fleet host's non-blocking POST (vim_fleet.c).  The
+ * client is made with vim_new_transport(&v, NULL, NULL, HOST, OPTS): it
+ * has no transport of its own.  vim_fleet_send() turns the request R for
+ * METHOD into its envelope (R is freed) and POSTs it on H; a Login asks
+ * the host to keep the session its answer sets.  When the request ended
+ * (STEP, with its ERROR), vim_fleet_answer() judges the answer into *out:
+ * VIM_RESEND when it sent the envelope once more (the fallback to "/sdk";
+ * wait for the next STEP), VIFS_OK or an error as vim_call().
+ */
+struct vim_flight {
+	const char *method; /* static */
+	char *text; /* the envelope, wiped when freed */
+	size_t len;
+};
+int vim_fleet_send(vifs_vim *v, vifs_fleet_host *h, const char *method,
+    struct req *r, struct vim_flight *fl);
+int vim_fleet_answer(vifs_vim *v, vifs_fleet_host *h, int error,
+    struct vim_flight *fl, struct resp *out);
+void vim_flight_clear(struct vim_flight *fl);
 
 #endif

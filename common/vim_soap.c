@@ -543,21 +543,22 @@ done:
 
 /* --- the http transport -------------------------------------------- */
 
+const char *const vim_post_headers[] = {
+	"Content-Type: text/xml; charset=utf-8",
+	/* The API version of the requests: 5.0, the oldest of the hosts the
+	 * vSphere CLI 5 speaks to; later hosts accept it. */
+	"SOAPAction: \"urn:vim25/5.0\"",
+	NULL,
+};
+
 int
 vim_http_post(void *arg, const char *req, size_t len, struct vim_reply *reply)
 {
-	static const char *const headers[] = {
-		"Content-Type: text/xml; charset=utf-8",
-		/* The API version of the requests: 5.0, the oldest of the
-		 * hosts the vSphere CLI 5 speaks to; later hosts accept it. */
-		"SOAPAction: \"urn:vim25/5.0\"",
-		NULL,
-	};
 	vifs_vim *v = arg;
 	int error;
 
-	error = vifs_http_post(v->http, v->service_path, headers, req, len,
-	    &reply->body, &reply->len, 0);
+	error = vifs_http_post(v->http, v->service_path, vim_post_headers, req,
+	    len, &reply->body, &reply->len, 0);
 	if (error < 0)
 		return error;
 	reply->status = vifs_http_last_status(v->http);

@@ -41,7 +41,8 @@ static const char cfgbackup_usage[] =
     "      --keep N          keep the newest N bundles of each host (default\n"
     "                        all)\n"
     "      --restore BUNDLE  put BUNDLE back on the host\n"
-    "      --force           needed by --restore\n"
+    "      --force           needed by --restore; also applies a bundle\n"
+    "                        made for another host or build\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 every host ok, 1 a host failed, 2 usage error.\n";
@@ -53,78 +54,105 @@ struct cfgbackup_job {
 	const char *restore; /* BUNDLE */
 	char *bundle; /* its bytes */
 	size_t bundle_len;
+	int force;
 	long long now;
 };
 
-/* The login of host H for <vifs/firmware.h>. */
+/* What a host holds while it runs: its login and the library's job. */
+struct cfg_host {
+	struct vifs_firmware_login login;
+	struct vifs_firmware_backup_opts backup;
+	vifs_firmware_job *job;
+	char *line; /* the result shown after "ok: " */
+};
+
 static void
-login_of(struct cfgbackup_job *j, vifs_fleet_host *h,
-    struct vifs_firmware_login *l)
+cfg_host_free(struct cfg_host *c)
 {
-	memset(l, 0, sizeof(*l));
-	vifs_fleet_host_credentials(h, &l->username, &l->password);
-	l->service_path = j->fc.c.opts.servicepath;
+	if (c == NULL)
+		return;
+	vifs_firmware_job_free(c->job);
+	free(c->line);
+	free(c);
 }
 
-/* The whole job of a host, in its slot: blocking SOAP and transfers on
- * the host's own connection. */
+/* Once the host's job is over: the line its result shows. */
+static int
+cfg_result(vifs_fleet_host *h, struct cfgbackup_job *j, int error)
+{
+	struct cfg_host *c = vifs_fleet_host_data(h);
+	const char *path;
+	int encrypted = 0;
+
+	if (error < 0 || !vifs_firmware_job_over(c->job))
+		return error;
+	if (j->restore != NULL) {
+		c->line = strdup("restored; the host reboots now");
+	} else {
+		path = vifs_firmware_job_path(c->job, &encrypted);
+		c->line = malloc(strlen(path) + 64);
+		if (c->line != NULL)
+			sprintf(c->line, "%s%s", path,
+			    encrypted ? " (local.tgz encrypted: no --image)" :
+			                "");
+	}
+	if (c->line == NULL)
+		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A host's backup or restore: the library's job, as requests of the
+ * host's own. */
 static int
 cfg_start(vifs_fleet_host *h, void *payload)
 {
 	struct cfgbackup_job *j = payload;
-	struct vifs_firmware_login l;
-	struct vifs_firmware_backup_opts o;
-	vifs_http *http = vifs_fleet_host_http(h);
-	char *path = NULL, *line;
-	int error, encrypted = 0;
+	struct vifs_firmware_job_opts o;
+	struct cfg_host *c = calloc(1, sizeof(*c));
+	int error;
 
-	if (http == NULL)
-		return vifs_error_set(VIFS_ERROR, "no connection to the host");
-	login_of(j, h, &l);
-	if (j->restore != NULL) {
-		if ((error = vifs_firmware_restore(http, &l, j->bundle,
-		         j->bundle_len, 0)) < 0)
-			return error;
-		line = strdup("restored; the host reboots now");
-	} else {
-		memset(&o, 0, sizeof(o));
-		o.dir = j->dir;
-		o.host = vifs_fleet_host_name(h);
-		o.keep = j->keep;
-		o.now = j->now;
-		if ((error = vifs_firmware_backup(&path, &encrypted, http, &l,
-		         &o)) < 0)
-			return error;
-		line = malloc(strlen(path) + 64);
-		if (line != NULL)
-			sprintf(line, "%s%s", path,
-			    encrypted ? " (local.tgz encrypted: no --image)" :
-			                "");
-		free(path);
-	}
-	if (line == NULL)
+	if (c == NULL)
 		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	vifs_fleet_host_set_data(h, line);
-	return 0;
+	vifs_fleet_host_set_data(h, c);
+	vifs_fleet_host_credentials(h, &c->login.username, &c->login.password);
+	c->login.service_path = j->fc.c.opts.servicepath;
+	memset(&o, 0, sizeof(o));
+	o.login = &c->login;
+	if (j->restore != NULL) {
+		o.what = VIFS_FIRMWARE_RESTORE;
+		o.bundle = j->bundle;
+		o.bundle_len = j->bundle_len;
+		o.force = j->force;
+	} else {
+		o.what = VIFS_FIRMWARE_BACKUP;
+		c->backup.dir = j->dir;
+		c->backup.host = vifs_fleet_host_name(h);
+		c->backup.keep = j->keep;
+		c->backup.now = j->now;
+		o.backup = &c->backup;
+	}
+	if ((error = vifs_firmware_job_new(&c->job, &o)) < 0)
+		return error;
+	return cfg_result(h, j, vifs_firmware_job_start(c->job, h));
 }
 
 static int
 cfg_step(vifs_fleet_host *h, int error, void *payload)
 {
-	(void)h;
-	(void)payload;
-	return error;
+	struct cfg_host *c = vifs_fleet_host_data(h);
+
+	return cfg_result(h, payload, vifs_firmware_job_step(c->job, h, error));
 }
 
 static void
 cfg_done(vifs_fleet_host *h, void *payload)
 {
 	struct cfgbackup_job *j = payload;
-	char *line = vifs_fleet_host_data(h);
+	struct cfg_host *c = vifs_fleet_host_data(h);
 
 	switch (vifs_fleet_host_state(h)) {
 	case VIFS_FLEET_OK:
-		fleet_cli_result(&j->fc, h, "ok", line);
+		fleet_cli_result(&j->fc, h, "ok", c ? c->line : NULL);
 		break;
 	case VIFS_FLEET_FAILED:
 		fleet_cli_result(&j->fc, h, "FAILED", NULL);
@@ -132,7 +160,7 @@ cfg_done(vifs_fleet_host *h, void *payload)
 	default:
 		break;
 	}
-	free(line);
+	cfg_host_free(c);
 	vifs_fleet_host_set_data(h, NULL);
 }
 
@@ -155,7 +183,7 @@ tool_cfgbackup_main(int argc, char **argv)
 	struct vifs_fleet_opts job;
 	vifs_fleet *f = NULL;
 	char *password = NULL;
-	int rc = TOOL_USAGE, force = 0;
+	int rc = TOOL_USAGE;
 
 	memset(&j, 0, sizeof(j));
 	for (int i = 1; i < argc;) {
@@ -175,7 +203,7 @@ tool_cfgbackup_main(int argc, char **argv)
 			goto done;
 		}
 		if (strcmp(a, "--force") == 0) {
-			force = 1;
+			j.force = 1;
 			i++;
 			continue;
 		}
@@ -213,7 +241,7 @@ tool_cfgbackup_main(int argc, char **argv)
 		    "--restore takes neither --dir nor --keep");
 		goto done;
 	}
-	if (j.restore != NULL && !force) {
+	if (j.restore != NULL && !j.force) {
 		rc = tool_usagef(FAMILY,
 		    "--restore replaces the host's whole configuration and "
 		    "reboots it: give --force to confirm");

@@ -276,14 +276,9 @@ VIFS_EXTERN long long vifs_fleet_host_last_modified(const vifs_fleet_host *h);
 VIFS_EXTERN void vifs_fleet_host_set_data(vifs_fleet_host *h, void *data);
 VIFS_EXTERN void *vifs_fleet_host_data(const vifs_fleet_host *h);
 
-/*
- * The host's own vifs_http, for blocking exchanges (a SOAP call) made
- * from START or STEP while no request of the host is pending; NULL
- * otherwise.  Borrowed until the callback returns.  Such an exchange
- * holds up the other hosts while it runs, and may leave the handle with
- * a session cookie instead of Basic credentials (<vifs/vim.h>).
- */
-VIFS_EXTERN vifs_http *vifs_fleet_host_http(vifs_fleet_host *h);
+/* "host:port" of the host's URL, for messages; borrowed, while the host
+ * runs (NULL otherwise). */
+VIFS_EXTERN const char *vifs_fleet_host_hostport(const vifs_fleet_host *h);
 
 /*
  * The value of the cookie NAME that the host's last response set, or

@@ -66,10 +66,6 @@ struct vifs_published {
 VIFS_EXTERN int vifs_published_judge(struct vifs_published *out,
     const char *body, size_t len, int fetch_error, long long esxconf_mtime);
 
-/* GETs the place from H and judges it (one host, blocking). */
-VIFS_EXTERN int vifs_published_fetch(struct vifs_published *out, vifs_http *h,
-    long long esxconf_mtime);
-
 /* Frees what P holds and zeroes it. */
 VIFS_EXTERN void vifs_published_clear(struct vifs_published *p);
 

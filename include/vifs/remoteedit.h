@@ -170,8 +170,8 @@ struct vifs_remoteedit_opts {
 	 * The VIM login of the PERSIST step, which asks the host after a
 	 * verified change to write its configuration to the boot device
 	 * (SyncFirmwareConfiguration); NULL: no PERSIST step.  Borrowed: it
-	 * and its strings must outlive the edit.  The step blocks for its
-	 * exchanges on the host's handle (vifs_fleet_host_http()).
+	 * and its strings must outlive the edit.  Its SOAP exchanges are
+	 * requests of the host like the others (vifs_firmware_job_*()).
 	 */
 	const struct vifs_firmware_login *persist;
 	vifs_remoteedit_step_fn step; /* NULL: none */

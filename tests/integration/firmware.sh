@@ -3,9 +3,10 @@
 # project's vSphere simulator (tests/vcsim/firmware.go): an edit of
 # /host/esx.conf is saved to the boot device (SyncFirmwareConfiguration)
 # or reported as not yet saved (--no-persist, a failing sync, a host
-# without a VIM API: the nginx hosts); vifs cfgbackup stores bundles with
-# retention that --image reads; restores need --force and maintenance
-# mode.  Fails (never skips) when a server cannot be built or started.
+# without a VIM API: the nginx hosts), without holding up the other hosts
+# of a fleet; vifs cfgbackup stores bundles with retention that --image
+# reads; restores need --force and maintenance mode, and --force applies
+# another host's bundle.  Fails (never skips) when a server cannot be built or started.
 set -u
 
 srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
@@ -17,7 +18,7 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 . "$srcdir/tests/lib/vcsim.sh"
 
 legacy_setup firmware
-trap 'for d in vc vm vf vu; do vcsim_stop "$W/$d"; done; legacy_cleanup' EXIT
+trap 'for d in vc vm vf vu vs vq; do vcsim_stop "$W/$d"; done; legacy_cleanup' EXIT
 bash "$srcdir/certs/make-certs.sh" "$W/certs" >/dev/null ||
     tap_die "make-certs.sh failed"
 MK="python3 $srcdir/tests/lib/mkimage.py"
@@ -104,7 +105,60 @@ tap_eq "--restore in maintenance mode exits 0" 0 "$RC"
 tap_match "... and says the host reboots" "ok: restored; the host reboots now" "$OUT"
 tap_eq "... one RestoreFirmwareConfiguration" "syncs=0 backups=0 restores=1" \
     "$(counts)"
+# A bundle of another host and build: the host applies it only when
+# told to (force), which --force does.
+$MK bundle "$W/other.tgz" "$S1" --uuid 4c4c4544-other --build 2 ||
+    tap_die "mkimage.py failed"
+vifs cfgbackup "${FLEET[@]}" --restore "$W/other.tgz" --force
+tap_eq "--force restores a bundle of another host and build" 0 "$RC"
+tap_match "... (RestoreFirmwareConfiguration with force)" \
+    "ok: restored; the host reboots now" "$OUT"
+tap_eq "... a second RestoreFirmwareConfiguration" \
+    "syncs=0 backups=0 restores=2" "$(counts)"
+# What the simulator does without force, as the VIM API reference says
+# ("Forces application of the configuration even if the bundle is
+# mismatched"): the envelopes go from files, the password off the
+# command line.
+ENV='<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+printf '%s<Login xmlns="urn:vim25"><_this type="SessionManager">ha-sessionmgr</_this><userName>root</userName><password>%s</password></Login></soapenv:Body></soapenv:Envelope>' \
+    "$ENV" "$VCSIM_PASSWORD" >"$W/login.xml"
+printf '%s<RestoreFirmwareConfiguration xmlns="urn:vim25"><_this type="HostFirmwareSystem">ha-firmwareSystem</_this><force>false</force></RestoreFirmwareConfiguration></soapenv:Body></soapenv:Envelope>' \
+    "$ENV" >"$W/noforce.xml"
+soap() {
+    curl -sS --cacert "$VCSIM_CA" -b "$W/jar" -c "$W/jar" \
+        -H 'Content-Type: text/xml' -H 'SOAPAction: "urn:vim25/5.0"' \
+        --data-binary "@$1" "https://$VCSIM_HOSTPORT/sdk"
+}
+soap "$W/login.xml" >/dev/null
+curl -sS --cacert "$VCSIM_CA" -T "$W/other.tgz" \
+    "https://$VCSIM_HOSTPORT/tmp/configBundle.tgz" >/dev/null
+tap_match "without force the simulator refuses another host's bundle" \
+    "MismatchedBundle" "$(soap "$W/noforce.xml")"
 vcsim_stop "$W/vm"
+
+# --- a slow host does not hold up the fleet --------------------------------
+# vs answers its SyncFirmwareConfiguration after 6 s; vq serves esx.conf a
+# second late each time, so it reaches its own sync while vs still waits.
+# The persist is requests of each host's job: vq finishes its whole edit,
+# persist included, first.
+start vs -esxconf "$S1" -sync-delay 6s
+HS=127.0.0.1:$VCSIM_PORT
+SLOW=(--server "$HS")
+start vq -esxconf "$S1" -esxconf-delay 1s
+HQ=127.0.0.1:$VCSIM_PORT
+t0=$SECONDS
+vifs conf set --fleet "${SLOW[@]}" "${FLEET[@]}" --backup-dir "$W/bk" \
+    /adv/Misc/HostName esx05
+tap_eq "a fleet with a slow VIM API exits 0" 0 "$RC"
+tap_match "the quick host is done first, saved to the boot device" \
+    "^$HQ ok: updated and verified; backup [^
+]*; saved to the boot device
+$HS ok: updated and verified; backup [^
+]*; saved to the boot device
+2 hosts: 2 ok, 0 failed" "$OUT"
+tap_run "... while the slow one took its 6 s" test $((SECONDS - t0)) -ge 6
+vcsim_stop "$W/vs"
+vcsim_stop "$W/vq"
 
 # --- a sync that fails ----------------------------------------------------
 start vf -esxconf "$S1" -sync-fail

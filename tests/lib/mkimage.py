@@ -4,7 +4,7 @@
   mkimage.py local  OUT ESXCONF [--format gnu|pax|ustar]
   mkimage.py state  OUT ESXCONF [--format F] [--configstore] [--encrypted]
                     [--cs-sql FILE] [--cs-raw FILE]
-  mkimage.py bundle OUT ESXCONF [--format F]
+  mkimage.py bundle OUT ESXCONF [--format F] [--uuid U] [--build N]
   mkimage.py members IMAGE      print every member of every level
   mkimage.py esxconf IMAGE      print esx.conf from inside IMAGE
 
@@ -126,7 +126,10 @@ def main():
     elif cmd == "state":
         out = state(conf, fmt, cs, enc)
     else:
-        out = tgz([("Manifest.txt", "f", 0o644, b"UUID=1\nBUILD=1\n"),
+        uuid = opts[opts.index("--uuid") + 1] if "--uuid" in opts else "1"
+        build = opts[opts.index("--build") + 1] if "--build" in opts else "1"
+        manifest = f"UUID={uuid}\nBUILD={build}\n".encode()
+        out = tgz([("Manifest.txt", "f", 0o644, manifest),
                    ("state.tgz", "f", 0o644, state(conf, fmt, cs, False))],
                   fmt)
     open(path, "wb").write(out)

@@ -29,8 +29,8 @@
 #   -- ARGS...       the rest goes to the simulator itself: -bundle FILE
 #                    (what BackupFirmwareConfiguration hands out),
 #                    -esxconf FILE (its /host/esx.conf), -maintenance,
-#                    -sync-fail, -backup-url URL (see
-#                    tests/vcsim/firmware.go)
+#                    -sync-fail, -backup-url URL, -sync-delay D,
+#                    -esxconf-delay D (see tests/vcsim/firmware.go)
 #
 # Functions return non-zero with a message on stderr; they never exit, and
 # they work in scripts running with set -euo pipefail.

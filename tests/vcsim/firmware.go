@@ -13,14 +13,20 @@
 //	                               maintenance mode, FileNotFound before an
 //	                               upload, InvalidBundle when the upload is
 //	                               no gzip-compressed tar holding
-//	                               Manifest.txt; else the bundle becomes
-//	                               the host's configuration
+//	                               Manifest.txt; MismatchedBundle when its
+//	                               Manifest.txt names another host (UUID)
+//	                               or build (BUILD) than the bundle the
+//	                               host started with, unless force ("Forces
+//	                               application of the configuration even if
+//	                               the bundle is mismatched"); else the
+//	                               bundle becomes the host's configuration
 //	SyncFirmwareConfiguration()    hostd's method (vim-cmd
 //	                               hostsvc/firmware/sync_config), not in
-//	                               the public WSDL; counts the syncs
+//	                               the public WSDL; counts the syncs;
+//	                               answers after -sync-delay
 //
 // The host also serves /host/esx.conf (GET and PUT, HTTP Basic auth as
-// ESXi's file service), and GET /vcsim/firmware reports
+// ESXi's file service; a GET answers after -esxconf-delay), and GET /vcsim/firmware reports
 // "syncs=N backups=N restores=N" for the tests.
 package main
 
@@ -35,7 +41,10 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -65,18 +74,22 @@ func init() {
 type firmwareState struct {
 	mu        sync.Mutex
 	bundle    []byte // the host's configuration, as a bundle
+	identity  []byte // the bundle it started with: its UUID and build
 	download  string // path of the current backup, or ""
 	uploaded  []byte // the last PUT to the upload URL, or nil
 	esxconf   []byte
 	syncFail  bool
-	backupURL string // answer of BackupFirmwareConfiguration, or ""
-	syncs     int
-	backups   int
-	restores  int
-	user      string
-	password  string
-	hostName  string
-	hostMoref types.ManagedObjectReference
+	syncDelay time.Duration
+	// esxconfDelay: a GET of /host/esx.conf answers after this long
+	esxconfDelay time.Duration
+	backupURL    string // answer of BackupFirmwareConfiguration, or ""
+	syncs        int
+	backups      int
+	restores     int
+	user         string
+	password     string
+	hostName     string
+	hostMoref    types.ManagedObjectReference
 }
 
 // HostFirmwareSystem is the managed object "ha-firmwareSystem".
@@ -87,6 +100,7 @@ type HostFirmwareSystem struct {
 
 func (f *HostFirmwareSystem) SyncFirmwareConfiguration(req *SyncFirmwareConfiguration) soap.HasFault {
 	body := &syncFirmwareConfigurationBody{}
+	time.Sleep(f.st.syncDelay)
 	f.st.mu.Lock()
 	defer f.st.mu.Unlock()
 	if f.st.syncFail {
@@ -135,6 +149,9 @@ func (f *HostFirmwareSystem) RestoreFirmwareConfiguration(req *types.RestoreFirm
 	case !validBundle(f.st.uploaded):
 		body.Fault_ = simulator.Fault("the bundle is not valid",
 			&types.InvalidBundle{})
+	case !req.Force && mismatched(f.st.uploaded, f.st.identity) != nil:
+		body.Fault_ = simulator.Fault("the bundle was made for another host or build",
+			mismatched(f.st.uploaded, f.st.identity))
 	default:
 		f.st.bundle = f.st.uploaded
 		f.st.uploaded = nil
@@ -164,6 +181,51 @@ type methodsRestoreBody struct {
 }
 
 func (b *methodsRestoreBody) Fault() *soap.Fault { return b.Fault_ }
+
+// manifest: the UUID and BUILD lines of a bundle's Manifest.txt ("" and 0
+// when it has none).
+func manifest(b []byte) (string, int32) {
+	z, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return "", 0
+	}
+	t := tar.NewReader(z)
+	for {
+		h, err := t.Next()
+		if err != nil {
+			return "", 0
+		}
+		if h.Name != "Manifest.txt" {
+			continue
+		}
+		text, _ := io.ReadAll(t)
+		uuid, build := "", int32(0)
+		for _, l := range strings.Split(string(text), "\n") {
+			if strings.HasPrefix(l, "UUID=") {
+				uuid = strings.TrimPrefix(l, "UUID=")
+			} else if strings.HasPrefix(l, "BUILD=") {
+				n, _ := strconv.Atoi(strings.TrimPrefix(l, "BUILD="))
+				build = int32(n)
+			}
+		}
+		return uuid, build
+	}
+}
+
+// mismatched: the fault of a bundle made for another host or build than
+// the host's own bundle, or nil (also when the host has none to compare).
+func mismatched(uploaded, own []byte) *types.MismatchedBundle {
+	if own == nil {
+		return nil
+	}
+	bu, bb := manifest(uploaded)
+	hu, hb := manifest(own)
+	if bu == hu && bb == hb {
+		return nil
+	}
+	return &types.MismatchedBundle{BundleUuid: bu, HostUuid: hu,
+		BundleBuildNumber: bb, HostBuildNumber: hb}
+}
 
 // validBundle: a gzip-compressed tar holding Manifest.txt and state.tgz.
 func validBundle(b []byte) bool {
@@ -224,6 +286,9 @@ func (st *firmwareState) serve(mux *http.ServeMux) {
 			http.Error(w, "authorization required", http.StatusUnauthorized)
 			return
 		}
+		if r.Method == http.MethodGet {
+			time.Sleep(st.esxconfDelay)
+		}
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		switch r.Method {
@@ -256,6 +321,7 @@ func addFirmware(st *firmwareState, bundleFile, esxconfFile string, maintenance 
 		if st.bundle, err = os.ReadFile(bundleFile); err != nil {
 			return err
 		}
+		st.identity = st.bundle
 	}
 	if esxconfFile != "" {
 		if st.esxconf, err = os.ReadFile(esxconfFile); err != nil {

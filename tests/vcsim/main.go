@@ -50,6 +50,10 @@ func run() error {
 	syncFail := flag.Bool("sync-fail", false, "SyncFirmwareConfiguration fails")
 	backupURL := flag.String("backup-url", "", "URL BackupFirmwareConfiguration "+
 		"returns instead of its own")
+	syncDelay := flag.Duration("sync-delay", 0, "SyncFirmwareConfiguration "+
+		"answers after this long (a slow host)")
+	esxconfDelay := flag.Duration("esxconf-delay", 0, "a GET of /host/esx.conf "+
+		"answers after this long")
 	flag.Parse()
 
 	if *certFile == "" || *keyFile == "" || *pass == "" {
@@ -67,7 +71,8 @@ func run() error {
 	defer model.Remove()
 
 	fw := &firmwareState{user: *user, password: *pass, syncFail: *syncFail,
-		backupURL: *backupURL}
+		backupURL: *backupURL, syncDelay: *syncDelay,
+		esxconfDelay: *esxconfDelay}
 	if err := addFirmware(fw, *bundle, *esxconf, *maintenance); err != nil {
 		return fmt.Errorf("firmware: %v", err)
 	}
