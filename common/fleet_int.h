@@ -61,8 +61,8 @@ struct slot {
 	int src_borrowed; /* put_fd: the source's fd is the caller's */
 	struct vifs_buf tmp; /* get_file: the temporary file */
 	char *local_path; /* get_file: the target */
-	char *put_data; /* put_buf, post_buf: a copy (wiped: a login's
-			 * envelope holds a password) */
+	char *put_data; /* put_buf, post_buf: a copy (a POST's is wiped:
+			 * a login's envelope holds a password) */
 	size_t put_len;
 	char **post_headers; /* post_buf: copies, NULL-terminated */
 	char *session_cookie; /* post_buf: the cookie to keep, or NULL */

@@ -55,7 +55,8 @@ request_clear(vifs_fleet *f, struct slot *s)
 	s->url_path = NULL;
 	free(s->local_path);
 	s->local_path = NULL;
-	if (s->put_data != NULL)
+	/* A POST's body may hold a password (a VIM login). */
+	if (s->put_data != NULL && s->method == M_POST)
 		vifs_wipe(s->put_data, s->put_len);
 	free(s->put_data);
 	s->put_data = NULL;
