@@ -115,10 +115,8 @@ send(vifs_firmware_job *j, vifs_fleet_host *h, enum phase phase,
 {
 	int error;
 
-	if (built < 0) {
-		vim_req_free(r);
-		return built;
-	}
+	if (built < 0)
+		return built; /* nothing built is left to free */
 	j->phase = phase;
 	error = vim_fleet_send(j->vim, h, method, r, &j->fl);
 	return error < 0 ? error : WAIT;
