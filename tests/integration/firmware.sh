@@ -137,11 +137,11 @@ tap_match "without force the simulator refuses another host's bundle" \
 vcsim_stop "$W/vm"
 
 # --- a slow host does not hold up the fleet --------------------------------
-# vs answers its SyncFirmwareConfiguration after 6 s; vq serves esx.conf a
+# vs answers its SyncFirmwareConfiguration after 10 s; vq serves esx.conf a
 # second late each time, so it reaches its own sync while vs still waits.
 # The persist is requests of each host's job: vq finishes its whole edit,
 # persist included, first.
-start vs -esxconf "$S1" -sync-delay 6s
+start vs -esxconf "$S1" -sync-delay 10s
 HS=127.0.0.1:$VCSIM_PORT
 SLOW=(--server "$HS")
 start vq -esxconf "$S1" -esxconf-delay 1s
@@ -156,7 +156,7 @@ tap_match "the quick host is done first, saved to the boot device" \
 $HS ok: updated and verified; backup [^
 ]*; saved to the boot device
 2 hosts: 2 ok, 0 failed" "$OUT"
-tap_run "... while the slow one took its 6 s" test $((SECONDS - t0)) -ge 6
+tap_run "... while the slow one took its 10 s" test $((SECONDS - t0)) -ge 10
 vcsim_stop "$W/vs"
 vcsim_stop "$W/vq"
 
