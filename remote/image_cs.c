@@ -180,9 +180,25 @@ report(const struct image_cs *c, const struct vifs_pciaddr *addr,
 	}
 }
 
+/* Whether ADDR is one of the devices OPTS names. */
+static int
+named(const struct tool_doc_opts *opts, const struct vifs_pciaddr *addr)
+{
+	for (size_t i = 0; i < opts->naddrs; i++) {
+		struct vifs_pciaddr a;
+
+		if (vifs_pciaddr_parse(&a, NULL, opts->addrs[i],
+		        opts->notation) == 0 &&
+		    vifs_pciaddr_cmp(&a, addr) == 0)
+			return 1;
+	}
+	vifs_error_clear();
+	return 0;
+}
+
 void
-image_cs_compare(const struct image_cs *c, const vifs_esxconf *before,
-    const vifs_esxconf *after)
+image_cs_compare(const struct image_cs *c, const struct tool_doc_opts *opts,
+    const vifs_esxconf *before, const vifs_esxconf *after)
 {
 	vifs_passthru_list *lb = NULL, *la = NULL;
 
@@ -201,13 +217,14 @@ image_cs_compare(const struct image_cs *c, const vifs_esxconf *before,
 		tool_liberror();
 		goto done;
 	}
-	/* Every device the edit changes, whatever its record says. */
+	/* Every device the edit changes or names, whatever its record
+	 * says. */
 	for (size_t i = 0; i < vifs_passthru_list_count(la); i++) {
 		const struct vifs_passthru_dev *d = vifs_passthru_list_get(la,
 		    i);
 		enum vifs_owner now = owner_of(la, &d->addr);
 
-		if (owner_of(lb, &d->addr) != now)
+		if (owner_of(lb, &d->addr) != now || named(opts, &d->addr))
 			report(c, &d->addr,
 			    vifs_configstore_find(c->cs, &d->addr), now);
 	}
@@ -220,6 +237,8 @@ image_cs_compare(const struct image_cs *c, const vifs_esxconf *before,
 			continue;
 		now = owner_of(la, &r->addr);
 		if (owner_of(lb, &r->addr) == now &&
+		    !(vifs_passthru_list_find(la, &r->addr) &&
+		        named(opts, &r->addr)) &&
 		    vifs_passthru_cs_match(r, now) == VIFS_CS_DISAGREES)
 			report(c, &r->addr, r, now);
 	}

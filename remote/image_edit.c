@@ -98,7 +98,7 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	}
 	if ((rc = tool_report_check(check, name, opts->force)) != TOOL_OK)
 		goto done;
-	image_cs_compare(&cs, before, after);
+	image_cs_compare(&cs, opts, before, after);
 	if (opts->dry_run) {
 		char label[4096];
 

@@ -40,6 +40,11 @@ struct tool_doc_opts {
 	const char *backup_dir; /* --backup-dir: where backups go */
 	int force; /* --force: override refusals and the conflict check */
 	int passthru; /* the edit changes device owners (vifs passthru) */
+	/* vifs passthru enable|disable: the NADDRS device addresses named,
+	 * read in NOTATION (for the ConfigStore of an --image). */
+	char *const *addrs;
+	size_t naddrs;
+	enum vifs_pci_notation notation;
 	/*
 	 * Across several hosts (the family was run by fleet_edit_main()):
 	 * the fleet's options and hosts; the host's file is then edited on
@@ -169,9 +174,10 @@ int image_cs_load(struct image_cs *out, const vifs_image *img,
     const char *image);
 void image_cs_clear(struct image_cs *c);
 /* After a passthru edit of an --image: what its ConfigStore says of the
- * devices BEFORE and AFTER disagree on, and of every record that
- * disagrees with AFTER (warnings, with what to do). */
-void image_cs_compare(const struct image_cs *c, const vifs_esxconf *before,
+ * devices OPTS names and those BEFORE and AFTER disagree on, and of every
+ * record that disagrees with AFTER (warnings, with what to do). */
+void image_cs_compare(const struct image_cs *c,
+    const struct tool_doc_opts *opts, const vifs_esxconf *before,
     const vifs_esxconf *after);
 /* The ConfigStore part of `passthru list --image` in text, after
  * esx.conf's table; TOOL_FAILED when it could not be read. */

@@ -335,6 +335,9 @@ tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet)
 		rc = passthru_list(&a);
 		goto done;
 	}
+	a.doc.addrs = a.argv;
+	a.doc.naddrs = (size_t)a.argc;
+	a.doc.notation = a.popts.notation;
 	rc = tool_edit(&a.doc, change_edit, &a);
 	if (rc == TOOL_OK && a.changes > 0 && !a.doc.dry_run)
 		tool_notef("passthrough changes take effect at the next "

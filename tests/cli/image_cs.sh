@@ -51,6 +51,10 @@ assert "the ConfigStore itself is copied unchanged" \
 $MK state "$T/agree.tgz" "$S1" --cs-sql "$CS/store.sql"
 golden image-cs-enable-agree 0 "$V" passthru enable --image agree.tgz \
     --dry-run --force 000:29.0 000:29.1 000:29.2 000:29.7
+# A device already with the VMkernel in esx.conf, named again: what its
+# record says is still told (here: a state vifs cannot read).
+golden image-cs-noop-unknown 0 "$V" passthru disable --image agree.tgz \
+    --dry-run 000:26.0
 # Unexpected columns and a value that contradicts itself.
 $MK state "$T/extra.tgz" "$S1" --cs-sql "$CS/extra.sql"
 golden image-cs-extra 0 "$V" passthru list --image extra.tgz -o json
