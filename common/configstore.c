@@ -497,7 +497,7 @@ add_device(vifs_configstore *cs, struct vifs_cs_device **out)
 static int
 read_row(vifs_configstore *cs, sqlite3_stmt *st)
 {
-	struct vifs_cs_device *d;
+	struct vifs_cs_device *d = NULL;
 	const char *id = (const char *)sqlite3_column_text(st, 0);
 	size_t idlen = (size_t)sqlite3_column_bytes(st, 0);
 	int error;
