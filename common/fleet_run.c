@@ -417,7 +417,6 @@ put_source(struct slot *s, const char *name)
 	s->sink.buf = &s->body;
 	s->sink.max = (size_t)1 << 20;
 	s->attempts = s->get_retries + 1;
-	s->src.rewindable = 1;
 	if (fstat(s->src.fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return vifs_error_set(VIFS_EIO, "%s: not a regular file", name);
 	if (lseek(s->src.fd, 0, SEEK_SET) != 0)

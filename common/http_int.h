@@ -90,7 +90,6 @@ struct source {
 	const char *data;
 	size_t len, off;
 	const char *const *headers; /* POST: extra header lines */
-	int rewindable; /* PUT: the body can be sent again (retries) */
 };
 
 /*
@@ -190,7 +189,7 @@ int http_debug_cb(CURL *curl, curl_infotype type, char *data, size_t size,
 
 /*
  * Runs one request on H with curl_easy_perform(), retried as H allows
- * (GET, HEAD, a PUT whose SRC is rewindable); REWIND, when not NULL,
+ * (GET and HEAD); REWIND, when not NULL,
  * empties SINK before a retry.  Returns VIFS_OK or the request's error.
  */
 int http_perform(vifs_http *h, enum method m, const char *url_path,

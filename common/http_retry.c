@@ -1,7 +1,8 @@
 /*
  * http_retry.c - runs one request on a host's handle to its end, retrying
- * GET, HEAD and a PUT that can be sent again with a doubling back-off,
- * and empties the sink or rewinds the source before each new attempt.
+ * GET and HEAD with a doubling back-off and emptying the sink before each
+ * new attempt; and the rewinds and the trace line of a retry, which the
+ * fleet engine's retries (of a PUT of a file too) share.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,19 +52,15 @@ http_source_rewind(struct source *src)
 }
 
 /*
- * Runs one request; GET and HEAD are retried, and so is a PUT whose body
- * can be sent again from its start (SRC->rewindable): a PUT replaces the
- * whole file, so sending it twice leaves what sending it once does.
- * REWIND is called before a retry to empty the sink.
+ * Runs one request; GET and HEAD are retried (a PUT of a file is the
+ * fleet engine's, vifs/transfer.h).  REWIND is called before a retry to
+ * empty the sink.
  */
 int
 http_perform(vifs_http *h, enum method m, const char *url_path,
     struct sink *sink, struct source *src, int (*rewind)(struct sink *))
 {
-	unsigned attempts = m == M_GET || m == M_HEAD ||
-	        (m == M_PUT && src != NULL && src->rewindable) ?
-	    h->get_retries + 1 :
-	    1;
+	unsigned attempts = m == M_GET || m == M_HEAD ? h->get_retries + 1 : 1;
 	long backoff = h->retry_base_ms;
 	char first[256] = "";
 	unsigned i;
@@ -78,8 +75,6 @@ http_perform(vifs_http *h, enum method m, const char *url_path,
 			sleep_ms(backoff);
 			backoff *= 2;
 			if (rewind != NULL && (error = rewind(sink)) < 0)
-				return error;
-			if (m == M_PUT && (error = http_source_rewind(src)) < 0)
 				return error;
 		}
 		if ((error = http_req_setup(h, m, url_path, sink, src,

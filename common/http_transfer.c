@@ -1,7 +1,9 @@
 /*
- * http_transfer.c - the transfers of the public API: GET into a buffer or
- * a file (through a temporary file beside it, renamed once complete), PUT
- * of a buffer or a file, DELETE, HEAD and the POST the SOAP client uses.
+ * http_transfer.c - the blocking requests of the public API: GET into a
+ * buffer, PUT of a buffer, DELETE, HEAD and the POST the SOAP client
+ * uses; and the temporary file a download to a file goes through (created
+ * beside it, renamed once complete), which the fleet engine's transfers
+ * use (vifs/transfer.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,38 +109,12 @@ done:
 }
 
 int
-vifs_http_get_file(vifs_http *h, const char *url_path, const char *local_path)
-{
-	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
-	struct vifs_buf tmp = VIFS_BUF_INIT;
-	int error;
-
-	if (strcmp(local_path, "-") == 0) {
-		s.fd = STDOUT_FILENO;
-		return http_perform(h, M_GET, url_path, &s, NULL, NULL);
-	}
-	if ((error = http_tmp_open(&tmp, &s.fd, local_path)) < 0)
-		goto done;
-	if ((error = http_perform(h, M_GET, url_path, &s, NULL,
-	         http_rewind_fd)) < 0)
-		goto done;
-	error = http_tmp_commit(h, url_path, &s, tmp.data, local_path, 1);
-done:
-	if (s.fd >= 0) {
-		close(s.fd);
-		unlink(tmp.data);
-	}
-	vifs_buf_free(&tmp);
-	return error;
-}
-
-int
 vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
     size_t len)
 {
 	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
 	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct source src = { -1, data, len, 0, NULL, 0 };
+	struct source src = { -1, data, len, 0, NULL };
 	int error;
 
 	s.buf = &discard;
@@ -146,49 +122,6 @@ vifs_http_put_buf(vifs_http *h, const char *url_path, const void *data,
 	error = http_perform(h, M_PUT, url_path, &s, &src, NULL);
 	vifs_buf_free(&discard);
 	return error;
-}
-
-/* PUT of the regular file open on FD (NAME in messages), retried. */
-static int
-put_fd(vifs_http *h, const char *url_path, int fd, const char *name)
-{
-	struct sink s = { h, -1, NULL, 0, 0, 0, 0, 0, 0 };
-	struct vifs_buf discard = VIFS_BUF_INIT;
-	struct source src = { fd, NULL, 0, 0, NULL, 1 };
-	struct stat st;
-	int error;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return vifs_error_set(VIFS_EIO, "%s: not a regular file", name);
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		return vifs_error_set(VIFS_EIO, "%s: %s", name,
-		    strerror(errno));
-	src.len = (size_t)st.st_size;
-	s.buf = &discard;
-	s.max = (size_t)1 << 20;
-	error = http_perform(h, M_PUT, url_path, &s, &src, http_rewind_buf);
-	vifs_buf_free(&discard);
-	return error;
-}
-
-int
-vifs_http_put_file(vifs_http *h, const char *url_path, const char *local_path)
-{
-	int fd, error;
-
-	if ((fd = open(local_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return vifs_error_set(errno == ENOENT ? VIFS_ENOTFOUND :
-		                                        VIFS_EIO,
-		    "%s: %s", local_path, strerror(errno));
-	error = put_fd(h, url_path, fd, local_path);
-	close(fd);
-	return error;
-}
-
-int
-vifs_http_put_fd(vifs_http *h, const char *url_path, int fd, const char *name)
-{
-	return put_fd(h, url_path, fd, name ? name : "upload");
 }
 
 int
@@ -228,7 +161,7 @@ vifs_http_post(vifs_http *h, const char *url_path, const char *const *headers,
 {
 	struct vifs_buf b = VIFS_BUF_INIT;
 	struct sink s = { h, -1, &b, max ? max : POST_MAX, 0, 0, 0, 0, 1 };
-	struct source src = { -1, body, len, 0, headers, 0 };
+	struct source src = { -1, body, len, 0, headers };
 	int error;
 
 	*out = NULL;

@@ -32,6 +32,37 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The transfer of TO into *x: 0, or -1 after printing our reason (a pipe
+ * that could not be copied). */
+static int
+new_transfer(vifs_transfer **x, const struct vifs_transfer_opts *to)
+{
+	if (vifs_transfer_new(x, to) == 0)
+		return 0;
+	tool_liberror();
+	return -1;
+}
+
+/*
+ * Runs the transfer X on the host as a fleet of one and ends the progress
+ * line.  Returns 0; 1 when all is said (a stop signal, or a refused
+ * connection and vifs's line for it); -1 after printing our reason,
+ * before VMware's lines.
+ */
+static int
+run(struct legacy *l, vifs_transfer *x)
+{
+	int error = vifs_transfer_run(x, l->http);
+
+	progress_finish(&l->progress);
+	if (error == 0)
+		return 0;
+	if (progress_stopped())
+		return 1;
+	tool_liberror();
+	return legacy_refused(l) ? 1 : -1;
+}
+
 /* --get REMOTE LOCAL */
 int
 legacy_get(struct legacy *l, const char *remote, const char *local)
@@ -41,7 +72,7 @@ legacy_get(struct legacy *l, const char *remote, const char *local)
 	vifs_transfer *x = NULL;
 	char *url = NULL, *target = NULL, *base = NULL;
 	const char *path;
-	int rc = LEGACY_FAIL, to_stdout;
+	int rc = LEGACY_FAIL, to_stdout, said;
 
 	if (local == NULL)
 		return legacy_fail("Error: Undefined local target.");
@@ -85,20 +116,14 @@ legacy_get(struct legacy *l, const char *remote, const char *local)
 		to.sync = 1; /* one file: on disk when vifs says so */
 	}
 	to.cancel = legacy_stop_requested;
-	if (vifs_transfer_new(&x, &to) < 0 ||
-	    vifs_transfer_run(x, l->http) < 0) {
-		progress_finish(&l->progress);
-		if (progress_stopped())
-			goto done;
-		tool_liberror();
-		if (legacy_refused(l))
-			goto done;
+	if ((said = new_transfer(&x, &to)) == 0 && (said = run(l, x)) == 1)
+		goto done;
+	if (said != 0) {
 		legacy_get_unsuccessful(l, url);
 		rc = legacy_fail("Error: File can not be downloaded to %s.",
 		    target);
 		goto done;
 	}
-	progress_finish(&l->progress);
 	/* With the file on standard output the note goes to stderr. */
 	fprintf(to_stdout ? stderr : stdout,
 	    "Downloaded file to %s successfully.\n", target);
@@ -122,7 +147,7 @@ legacy_put(struct legacy *l, const char *local, const char *remote)
 	struct stat st;
 	char *url = NULL;
 	const char *path, *shown;
-	int rc = LEGACY_FAIL, from_stdin = strcmp(local, "-") == 0;
+	int rc = LEGACY_FAIL, from_stdin = strcmp(local, "-") == 0, said;
 
 	if (remote == NULL)
 		return legacy_fail("Error: Undefined remote target.");
@@ -171,24 +196,13 @@ legacy_put(struct legacy *l, const char *local, const char *remote)
 		to.local = local;
 	}
 	to.cancel = legacy_stop_requested;
-	if (vifs_transfer_new(&x, &to) < 0) {
-		tool_liberror();
+	if ((said = new_transfer(&x, &to)) == 0 && (said = run(l, x)) == 1)
+		goto done;
+	if (said != 0) {
 		rc = legacy_fail("Error: File %s can not be uploaded to %s.",
 		    local, shown);
 		goto done;
 	}
-	if (vifs_transfer_run(x, l->http) < 0) {
-		progress_finish(&l->progress);
-		if (progress_stopped())
-			goto done;
-		tool_liberror();
-		if (legacy_refused(l))
-			goto done;
-		rc = legacy_fail("Error: File %s can not be uploaded to %s.",
-		    local, shown);
-		goto done;
-	}
-	progress_finish(&l->progress);
 	printf("Uploaded file %s to %s successfully.\n", local, shown);
 	rc = 0;
 done:

@@ -4,8 +4,11 @@
  *
  * A vifs_http is one host: its base URL, credentials and TLS trust, and a
  * libcurl handle that is reused, so consecutive requests share the
- * connection and the TLS session.  Bodies stream: a GET to a file and a
- * PUT from a file run in constant memory whatever the size.
+ * connection and the TLS session.  The requests here are blocking ones
+ * with bodies in memory; files (a GET to a file or standard output, a PUT
+ * of a file or standard input, streamed in constant memory) are the
+ * fleet engine's transfer job (vifs/transfer.h), which runs one host on
+ * its vifs_http as a fleet of one.
  *
  * TLS is verified by default against the system CAs (or CACERT_FILE).
  * A pinned thumbprint (THUMBPRINT, or the host's line in KNOWN_HOSTS)
@@ -57,8 +60,9 @@ struct vifs_http_opts {
 				  * 0: 60 */
 	unsigned get_retries; /* GET retries on connection errors and
 				  * 502/503/504, with back-off; a PUT of a
-				  * file too, a PUT of a buffer never.  Use VIFS_HTTP_RETRIES_DEFAULT
-				  * (2) or a count */
+				  * file too (vifs/transfer.h), a PUT of a
+				  * buffer never.  Use
+				  * VIFS_HTTP_RETRIES_DEFAULT (2) or a count */
 	long retry_base_ms; /* first back-off; 0: 500 */
 	vifs_http_trace_fn trace;
 	void *trace_payload;
@@ -84,38 +88,11 @@ VIFS_EXTERN void vifs_http_free(vifs_http *h);
 VIFS_EXTERN const char *vifs_http_hostport(const vifs_http *h);
 
 /*
- * GET URL_PATH ("/host/esx.conf?..."; already percent-encoded, e.g. by
- * vifs_remotepath_url) into LOCAL_PATH.  The body goes to a temporary file
- * beside LOCAL_PATH that is renamed over it only when the transfer is
- * complete and its length matches Content-Length; on any failure
- * LOCAL_PATH is untouched and the temporary file removed.  LOCAL_PATH "-"
- * writes to standard output (no such guarantee there).
- */
-VIFS_EXTERN int vifs_http_get_file(vifs_http *h, const char *url_path,
-    const char *local_path);
-
-/*
  * GET URL_PATH into a new buffer *out of *out_len bytes (NUL-terminated;
  * free with free()).  Fails with VIFS_ETOOBIG past MAX bytes (0: 1 GiB).
  */
 VIFS_EXTERN int vifs_http_get_buf(vifs_http *h, const char *url_path,
     char **out, size_t *out_len, size_t max);
-
-/*
- * PUT the file LOCAL_PATH to URL_PATH, streamed from its start.  Retried
- * like a GET (connection errors, 502/503/504): the file is sent again
- * from its start, and a PUT replaces the whole remote file.
- */
-VIFS_EXTERN int vifs_http_put_file(vifs_http *h, const char *url_path,
-    const char *local_path);
-
-/*
- * The same for the regular file open on FD (borrowed, not closed; read
- * from offset 0, which it is left past); NAME (may be NULL) names it in
- * messages.  VIFS_EIO when FD is no regular file.
- */
-VIFS_EXTERN int vifs_http_put_fd(vifs_http *h, const char *url_path, int fd,
-    const char *name);
 
 /* PUT LEN bytes of DATA to URL_PATH, never retried. */
 VIFS_EXTERN int vifs_http_put_buf(vifs_http *h, const char *url_path,
