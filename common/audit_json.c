@@ -18,27 +18,13 @@
 #define REPORT_MAX ((size_t)1 << 30)
 
 static int
-nomem(void)
-{
-	return vifs_error_set(VIFS_ENOMEM, "out of memory");
-}
-
-static int
-put(json_t *o, const char *name, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, name, v) != 0)
-		return nomem();
-	return VIFS_OK;
-}
-
-static int
 lint_json(json_t *host, const vifs_lint *lint)
 {
 	size_t n = vifs_lint_count(lint), errors = vifs_lint_errors(lint);
 	json_t *o = json_object(), *findings = NULL;
 	int error;
 
-	if ((error = put(host, "lint", o)) < 0 ||
+	if ((error = vifs_json_put(host, "lint", o)) < 0 ||
 	    (error = vifs_json_set_uint(o, "errors", errors)) < 0 ||
 	    (error = vifs_json_set_uint(o, "warnings", n - errors)) < 0)
 		return error;
@@ -46,7 +32,7 @@ lint_json(json_t *host, const vifs_lint *lint)
 		json_decref(findings);
 		return error;
 	}
-	return put(o, "findings", findings);
+	return vifs_json_put(o, "findings", findings);
 }
 
 static int
@@ -56,11 +42,11 @@ passthru_json(json_t *host, const vifs_audit *a)
 	json_t *o = json_object(), *devs = json_array(), *d;
 	int error;
 
-	if ((error = put(host, "passthru", o)) < 0 ||
+	if ((error = vifs_json_put(host, "passthru", o)) < 0 ||
 	    (error = vifs_json_set_uint(o, "count", n)) < 0 ||
 	    (error = vifs_json_set_bool(o, "topology",
 	         vifs_audit_has_topology(a))) < 0 ||
-	    (error = put(o, "devices", devs)) < 0)
+	    (error = vifs_json_put(o, "devices", devs)) < 0)
 		return error;
 	for (size_t i = 0; i < n; i++)
 		if ((error = vifs_json_passthru_dev(&d,
@@ -77,9 +63,9 @@ drift_json(json_t *host, const vifs_audit *a)
 	json_t *o = json_object(), *diffs = json_array();
 	int error;
 
-	if ((error = put(host, "drift", o)) < 0 ||
+	if ((error = vifs_json_put(host, "drift", o)) < 0 ||
 	    (error = vifs_json_set_uint(o, "count", n)) < 0 ||
-	    (error = put(o, "differences", diffs)) < 0)
+	    (error = vifs_json_put(o, "differences", diffs)) < 0)
 		return error;
 	for (size_t i = 0; i < n; i++) {
 		const struct vifs_drift *d = vifs_audit_drift(a, i);
@@ -111,7 +97,7 @@ audit_json_host(json_t **out, const char *name, enum vifs_audit_status status,
 	int error;
 
 	if ((*out = h = json_object()) == NULL)
-		return nomem();
+		return vifs_json_nomem();
 	if ((error = vifs_json_set_str(h, "name", name)) < 0 ||
 	    (error = vifs_json_set_str(h, "status",
 	         vifs_audit_status_name(status))) < 0)
@@ -119,7 +105,7 @@ audit_json_host(json_t **out, const char *name, enum vifs_audit_status status,
 	if (status == VIFS_AUDIT_FAILED || status == VIFS_AUDIT_SKIPPED) {
 		json_t *e = json_object();
 
-		if ((error = put(h, "error", e)) < 0 ||
+		if ((error = vifs_json_put(h, "error", e)) < 0 ||
 		    (error = vifs_json_set_str(e, "code", code)) < 0 ||
 		    (error = vifs_json_set_str(e, "message", reason)) < 0)
 			goto fail;
@@ -140,42 +126,19 @@ fail:
 int
 audit_json_start(char **out, const char *started, const char *baseline)
 {
-	struct vifs_buf b = VIFS_BUF_INIT;
-	json_t *s = NULL;
-	char *text = NULL;
-	int error = 0;
+	json_t *head = json_object();
+	int error;
 
 	*out = NULL;
-	if ((error = vifs_buf_printf(&b,
-	         "{\n  \"version\": 1,\n  \"started\": \"%s\",\n", started)) <
-	    0)
-		goto done;
-	if (baseline != NULL) {
-		/* The baseline's name as a JSON string; a name that is not
-		 * UTF-8 as hex, as every string of the report. */
-		if ((s = json_object()) == NULL) {
-			error = nomem();
-			goto done;
-		}
-		if ((error = vifs_json_set_str(s, "baseline", baseline)) < 0)
-			goto done;
-		if ((text = json_dumps(s,
-		         JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
-			error = nomem();
-			goto done;
-		}
-		/* "{...}" without its braces is the members, in order. */
-		text[strlen(text) - 1] = '\0';
-		if ((error = vifs_buf_printf(&b, "  %s,\n", text + 1)) < 0)
-			goto done;
-	}
-	if ((error = vifs_buf_puts(&b, "  \"hosts\": [")) < 0)
-		goto done;
-	*out = vifs_buf_detach(&b, NULL);
-done:
-	free(text);
-	json_decref(s);
-	vifs_buf_free(&b);
+	if (head == NULL)
+		return vifs_json_nomem();
+	/* A baseline's name that is not UTF-8 comes as hex, as every
+	 * string of the report. */
+	if ((error = vifs_json_set_uint(head, "version", 1)) == 0 &&
+	    (error = vifs_json_set_str(head, "started", started)) == 0 &&
+	    (error = vifs_json_set_str(head, "baseline", baseline)) == 0)
+		error = vifs_json_stream_start(out, head, "hosts");
+	json_decref(head);
 	return error;
 }
 
@@ -183,13 +146,12 @@ int
 audit_json_end(char **out, const size_t counts[4], double seconds,
     const char *finished)
 {
-	json_t *s;
-	char *text;
-	struct vifs_buf b = VIFS_BUF_INIT;
+	json_t *tail;
 	int error;
 
 	*out = NULL;
-	s = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:s}", "hosts",
+	tail = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:f, s:s}}", "summary",
+	    "hosts",
 	    (json_int_t)(counts[0] + counts[1] + counts[2] + counts[3]), "ok",
 	    (json_int_t)counts[VIFS_AUDIT_OK], "drift",
 	    (json_int_t)counts[VIFS_AUDIT_DRIFT], "failed",
@@ -197,20 +159,11 @@ audit_json_end(char **out, const size_t counts[4], double seconds,
 	    (json_int_t)counts[VIFS_AUDIT_SKIPPED], "seconds",
 	    seconds < 0 ? 0.0 : (double)(long long)(seconds * 1000) / 1000.0,
 	    "finished", finished);
-	if (s == NULL)
-		return nomem();
-	text = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(s);
-	if (text == NULL)
-		return nomem();
-	error = vifs_buf_printf(&b, "\n  ],\n  \"summary\": %s\n}\n", text);
-	free(text);
-	if (error < 0) {
-		vifs_buf_free(&b);
-		return error;
-	}
-	*out = vifs_buf_detach(&b, NULL);
-	return VIFS_OK;
+	if (tail == NULL)
+		return vifs_json_nomem();
+	error = vifs_json_stream_end(out, tail);
+	json_decref(tail);
+	return error;
 }
 
 int
@@ -242,7 +195,7 @@ audit_json_failed(char ***out, size_t *count, const char *buf, size_t len)
 		goto done;
 	}
 	if ((v = calloc(json_array_size(hosts) + 1, sizeof(*v))) == NULL) {
-		error = nomem();
+		error = vifs_json_nomem();
 		goto done;
 	}
 	json_array_foreach(hosts, i, h)

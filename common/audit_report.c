@@ -22,6 +22,7 @@
 
 #include "audit_int.h"
 #include "internal.h"
+#include "json_int.h"
 #include "utf8.h"
 #include "xmlquiet.h"
 
@@ -243,37 +244,6 @@ vifs_audit_report_open(vifs_audit_report **out, const char *path,
 	return vifs_audit_report_start(out, &o);
 }
 
-static const char *
-error_code_name(int error)
-{
-	switch (error) {
-	case VIFS_ENET:
-		return "network";
-	case VIFS_ETIMEOUT:
-		return "timeout";
-	case VIFS_EAUTH:
-		return "auth";
-	case VIFS_EPERM:
-		return "permission";
-	case VIFS_ETLS:
-		return "tls";
-	case VIFS_EHTTP:
-		return "http";
-	case VIFS_ENOTFOUND:
-		return "not-found";
-	case VIFS_ETOOBIG:
-		return "too-big";
-	case VIFS_EIO:
-		return "io";
-	case VIFS_EPARSE:
-		return "parse";
-	case VIFS_ENOMEM:
-		return "memory";
-	default:
-		return "error";
-	}
-}
-
 static int
 write_lint(vifs_audit_report *r, const vifs_lint *lint)
 {
@@ -438,14 +408,11 @@ json_host(vifs_audit_report *r, const char *name, enum vifs_audit_status status,
 	int error;
 
 	if ((error = audit_json_host(&h, name, status, audit, inventory,
-	         error_code_name(error_code), reason)) < 0)
+	         vifs_error_name(error_code), reason)) < 0)
 		return error;
-	text = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	error = vifs_json_stream_item(&text, hosts, h);
 	json_decref(h);
-	if (text == NULL)
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	if ((error = put_raw(r, hosts ? ",\n    " : "\n    ", hosts ? 6 : 5)) ==
-	    0)
+	if (error == 0)
 		error = put_raw(r, text, strlen(text));
 	free(text);
 	return error;
@@ -468,7 +435,7 @@ xml_host(vifs_audit_report *r, const char *name, enum vifs_audit_status status,
 
 		if (xmlTextWriterStartElement(r->w, XC("error")) < 0)
 			return w_fail();
-		if ((error = attr_s(r, "code", error_code_name(error_code))) <
+		if ((error = attr_s(r, "code", vifs_error_name(error_code))) <
 		    0)
 			return error;
 		if ((text = safe(r, reason, strlen(reason))) == NULL)

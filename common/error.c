@@ -18,52 +18,58 @@ vifs_version(void)
 	return VIFS_VERSION;
 }
 
+/* Every code: its name for documents, and its description. */
+static const struct {
+	int code;
+	const char *name;
+	const char *text;
+} codes[] = {
+	{ VIFS_OK, "ok", "success" },
+	{ VIFS_ERROR, "error", "failure" },
+	{ VIFS_ENOMEM, "memory", "out of memory" },
+	{ VIFS_EINVAL, "invalid", "invalid argument" },
+	{ VIFS_ENOTFOUND, "not-found", "not found" },
+	{ VIFS_EIO, "io", "I/O error" },
+	{ VIFS_EPARSE, "parse", "parse error" },
+	{ VIFS_EAMBIGUOUS, "ambiguous", "ambiguous input" },
+	{ VIFS_EREFUSED, "refused", "refused by a safety rule" },
+	{ VIFS_EEXISTS, "exists", "already exists" },
+	{ VIFS_ENET, "network", "network error" },
+	{ VIFS_EAUTH, "auth", "authentication failed" },
+	{ VIFS_EPERM, "permission", "permission denied" },
+	{ VIFS_ETLS, "tls", "certificate not trusted" },
+	{ VIFS_ECONFLICT, "conflict", "changed since it was read" },
+	{ VIFS_ETIMEOUT, "timeout", "timed out" },
+	{ VIFS_EHTTP, "http", "unexpected HTTP status" },
+	{ VIFS_ESOAP, "soap", "SOAP fault" },
+	{ VIFS_EUNSUPPORTED, "unsupported", "not supported" },
+	{ VIFS_ETOOBIG, "too-big", "too large" },
+};
+
+/* The description (TEXT) or the name of code ERR, or NULL. */
+static const char *
+lookup(int err, int text)
+{
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].code == err)
+			return text ? codes[i].text : codes[i].name;
+	return NULL;
+}
+
 const char *
 vifs_strerror(int err)
 {
-	switch (err) {
-	case VIFS_OK:
-		return "success";
-	case VIFS_ERROR:
-		return "failure";
-	case VIFS_ENOMEM:
-		return "out of memory";
-	case VIFS_EINVAL:
-		return "invalid argument";
-	case VIFS_ENOTFOUND:
-		return "not found";
-	case VIFS_EIO:
-		return "I/O error";
-	case VIFS_EPARSE:
-		return "parse error";
-	case VIFS_EAMBIGUOUS:
-		return "ambiguous input";
-	case VIFS_EREFUSED:
-		return "refused by a safety rule";
-	case VIFS_EEXISTS:
-		return "already exists";
-	case VIFS_ENET:
-		return "network error";
-	case VIFS_EAUTH:
-		return "authentication failed";
-	case VIFS_EPERM:
-		return "permission denied";
-	case VIFS_ETLS:
-		return "certificate not trusted";
-	case VIFS_ECONFLICT:
-		return "changed since it was read";
-	case VIFS_ETIMEOUT:
-		return "timed out";
-	case VIFS_EHTTP:
-		return "unexpected HTTP status";
-	case VIFS_ESOAP:
-		return "SOAP fault";
-	case VIFS_EUNSUPPORTED:
-		return "not supported";
-	case VIFS_ETOOBIG:
-		return "too large";
-	}
-	return "unknown error";
+	const char *s = lookup(err, 1);
+
+	return s ? s : "unknown error";
+}
+
+const char *
+vifs_error_name(int err)
+{
+	const char *s = lookup(err, 0);
+
+	return s ? s : "error";
 }
 
 const char *

@@ -44,34 +44,23 @@ int
 vifs_esxconf_to_json(char **out, size_t *out_len, const vifs_esxconf *doc,
     const char *prefix)
 {
-	json_t *root = NULL, *entries = NULL;
+	json_t *root, *entries = NULL;
 	int error;
 
 	if (out == NULL || out_len == NULL || doc == NULL)
 		return vifs_error_set(VIFS_EINVAL, "esx.conf: no document");
 	*out = NULL;
 	*out_len = 0;
-	if ((root = json_object()) == NULL ||
-	    (entries = json_array()) == NULL) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((error = vifs_json_set_str(root, "file", vifs_esxconf_name(doc))) <
-	        0 ||
-	    (prefix != NULL && *prefix != '\0' &&
-	        (error = vifs_json_set_str(root, "prefix", prefix)) < 0) ||
-	    (error = vifs_esxconf_foreach(doc, prefix, entry_json, entries)) <
+	if ((root = json_object()) == NULL)
+		return vifs_json_nomem();
+	if ((error = vifs_json_set_str(root, "file", vifs_esxconf_name(doc))) ==
+	        0 &&
+	    (prefix == NULL || *prefix == '\0' ||
+	        (error = vifs_json_set_str(root, "prefix", prefix)) == 0) &&
+	    (error = vifs_json_put(root, "entries", entries = json_array())) ==
 	        0)
-		goto done;
-	if (json_object_set(root, "entries", entries) != 0) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	error = vifs_json_take(out, out_len, root);
-done:
-	json_decref(entries);
-	json_decref(root);
-	return error;
+		error = vifs_esxconf_foreach(doc, prefix, entry_json, entries);
+	return vifs_json_finish(out, out_len, root, error);
 }
 
 int
@@ -107,7 +96,7 @@ int
 vifs_lint_to_json(char **out, size_t *out_len, const vifs_lint *lint,
     const char *file)
 {
-	json_t *root = NULL, *findings = NULL;
+	json_t *root, *findings = NULL;
 	size_t n, errors;
 	int error;
 
@@ -117,23 +106,15 @@ vifs_lint_to_json(char **out, size_t *out_len, const vifs_lint *lint,
 	*out_len = 0;
 	n = vifs_lint_count(lint);
 	errors = vifs_lint_errors(lint);
-	if ((root = json_object()) == NULL) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
+	if ((root = json_object()) == NULL)
+		return vifs_json_nomem();
 	if ((error = vifs_json_set_str(root, "file",
-	         file ? file : "esx.conf")) < 0 ||
-	    (error = vifs_json_set_uint(root, "errors", errors)) < 0 ||
-	    (error = vifs_json_set_uint(root, "warnings", n - errors)) < 0 ||
-	    (error = vifs_lint_json_findings(&findings, lint)) < 0)
-		goto done;
-	if (json_object_set(root, "findings", findings) != 0) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	error = vifs_json_take(out, out_len, root);
-done:
-	json_decref(findings);
-	json_decref(root);
-	return error;
+	         file ? file : "esx.conf")) == 0 &&
+	    (error = vifs_json_set_uint(root, "errors", errors)) == 0 &&
+	    (error = vifs_json_set_uint(root, "warnings", n - errors)) == 0 &&
+	    (error = vifs_lint_json_findings(&findings, lint)) == 0)
+		error = vifs_json_put(root, "findings", findings);
+	else
+		json_decref(findings);
+	return vifs_json_finish(out, out_len, root, error);
 }

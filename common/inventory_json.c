@@ -11,15 +11,6 @@
 #include "inventory_impl.h"
 #include "json_int.h"
 
-/* Sets NAME of O to the new value V; a NULL V is a failed allocation. */
-static int
-put(json_t *o, const char *name, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, name, v) != 0)
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	return VIFS_OK;
-}
-
 static json_t *
 hex(unsigned v, int digits)
 {
@@ -44,25 +35,26 @@ device_ids(json_t *o, const struct vifs_inv_device *d)
 	json_t *id = json_object(), *name;
 	int error;
 
-	if ((error = put(o, "id", id)) < 0 ||
-	    (error = put(id, "vendor", hex(d->vendor, 4))) < 0 ||
-	    (error = put(id, "device", hex(d->device, 4))) < 0 ||
+	if ((error = vifs_json_put(o, "id", id)) < 0 ||
+	    (error = vifs_json_put(id, "vendor", hex(d->vendor, 4))) < 0 ||
+	    (error = vifs_json_put(id, "device", hex(d->device, 4))) < 0 ||
 	    (d->has_subsystem &&
-	        ((error = put(id, "subvendor", hex(d->subvendor, 4))) < 0 ||
-	            (error = put(id, "subdevice", hex(d->subdevice, 4))) <
-	                0)) ||
-	    (error = put(id, "class",
+	        ((error = vifs_json_put(id, "subvendor",
+	              hex(d->subvendor, 4))) < 0 ||
+	            (error = vifs_json_put(id, "subdevice",
+	                 hex(d->subdevice, 4))) < 0)) ||
+	    (error = vifs_json_put(id, "class",
 	         hex((unsigned)d->class_base << 8 | d->class_sub, 4))) < 0 ||
-	    (error = put(id, "prog_if", hex(d->prog_if, 2))) < 0 ||
-	    (error = put(id, "revision", hex(d->revision, 2))) < 0)
+	    (error = vifs_json_put(id, "prog_if", hex(d->prog_if, 2))) < 0 ||
+	    (error = vifs_json_put(id, "revision", hex(d->revision, 2))) < 0)
 		return error;
 	name = json_pack("{s:s*, s:s*, s:s*, s:s*, s:s*, s:s*, s:s*}", "vendor",
 	    d->vendor_name, "device", d->device_name, "subvendor",
 	    d->subvendor_name, "subdevice", d->subdevice_name, "class",
 	    d->class_name, "base_class", d->base_class_name, "prog_if",
 	    d->prog_if_name);
-	if ((error = put(o, "name", name)) < 0 ||
-	    (error = put(o, "header",
+	if ((error = vifs_json_put(o, "name", name)) < 0 ||
+	    (error = vifs_json_put(o, "header",
 	         json_pack("{s:i, s:b, s:b}", "type", (int)d->header_type,
 	             "multifunction_bit", d->multifunction_bit, "multifunction",
 	             d->multifunction))) < 0)
@@ -76,18 +68,19 @@ device_topology(json_t *o, const struct vifs_inv_device *d)
 	int error;
 
 	if (d->driver != NULL &&
-	    (error = put(o, "driver", json_string(d->driver))) < 0)
+	    (error = vifs_json_put(o, "driver", json_string(d->driver))) < 0)
 		return error;
 	if (d->iommu_group >= 0 &&
-	    (error = put(o, "iommu_group", json_integer(d->iommu_group))) < 0)
+	    (error = vifs_json_put(o, "iommu_group",
+	         json_integer(d->iommu_group))) < 0)
 		return error;
 	if (d->parent_from != VIFS_INV_PARENT_NONE &&
-	    (error = put(o, "parent",
+	    (error = vifs_json_put(o, "parent",
 	         json_pack("{s:o, s:s}", "address", addr_str(&d->parent),
 	             "from", inv_parent_name(d->parent_from)))) < 0)
 		return error;
 	if ((d->header_type == 1 || d->header_type == 2) &&
-	    (error = put(o, "bridge",
+	    (error = vifs_json_put(o, "bridge",
 	         json_pack("{s:o, s:o, s:o}", "primary", hex(d->primary, 2),
 	             "secondary", hex(d->secondary, 2), "subordinate",
 	             hex(d->subordinate, 2)))) < 0)
@@ -107,26 +100,26 @@ device_reset(json_t *o, const struct vifs_inv_device *d)
 	    "af_flr", vifs_fact_name(d->af_flr), "pm", vifs_fact_name(d->pm),
 	    "no_soft_reset", vifs_fact_name(d->no_soft_reset), "acs",
 	    vifs_fact_name(d->acs), "sriov", vifs_fact_name(d->sriov));
-	if ((error = put(o, "capabilities", caps)) < 0 ||
+	if ((error = vifs_json_put(o, "capabilities", caps)) < 0 ||
 	    (d->sriov == VIFS_FACT_YES &&
-	        (error = put(caps, "sriov_total_vfs",
+	        (error = vifs_json_put(caps, "sriov_total_vfs",
 	             json_integer(d->sriov_total_vfs))) < 0))
 		return error;
 	reset = json_pack("{s:s, s:s}", "method", vifs_inv_reset_name(d->reset),
 	    "capabilities", vifs_inv_reset_name(d->reset_caps));
-	if ((error = put(o, "reset", reset)) < 0 ||
+	if ((error = vifs_json_put(o, "reset", reset)) < 0 ||
 	    (d->reset_worst_case &&
-	        (error = put(reset, "worst_case", json_true())) < 0))
+	        (error = vifs_json_put(reset, "worst_case", json_true())) < 0))
 		return error;
 	if (d->has_map_entry &&
-	    ((error = put(reset, "map_method",
+	    ((error = vifs_json_put(reset, "map_method",
 	          json_string(inv_map_reset_name(d->map_reset)))) < 0 ||
-	        (error = put(reset, "map_shareable",
+	        (error = vifs_json_put(reset, "map_shareable",
 	             json_string(inv_shareable_name(d->map_shareable)))) < 0 ||
-	        (error = put(reset, "map_line",
+	        (error = vifs_json_put(reset, "map_line",
 	             json_integer((json_int_t)d->map_line))) < 0))
 		return error;
-	if ((error = put(reset, "with", with = json_array())) < 0)
+	if ((error = vifs_json_put(reset, "with", with = json_array())) < 0)
 		return error;
 	for (size_t i = 0; i < d->reset_group_len; i++)
 		if ((error = vifs_json_append(with,
@@ -142,19 +135,21 @@ device_esx(json_t *o, const struct vifs_inv_device *d)
 	    inv_owner_name(d->owner), "owner_text", d->owner_text);
 	int error;
 
-	if ((error = put(o, "esx", esx)) < 0 ||
+	if ((error = vifs_json_put(o, "esx", esx)) < 0 ||
 	    (d->owner_line &&
-	        (error = put(esx, "owner_line",
+	        (error = vifs_json_put(esx, "owner_line",
 	             json_integer((json_int_t)d->owner_line))) < 0) ||
 	    (d->vmkname &&
-	        (error = put(esx, "vmkname", json_string(d->vmkname))) < 0) ||
+	        (error = vifs_json_put(esx, "vmkname",
+	             json_string(d->vmkname))) < 0) ||
 	    (d->vmkname_line &&
-	        (error = put(esx, "vmkname_line",
+	        (error = vifs_json_put(esx, "vmkname_line",
 	             json_integer((json_int_t)d->vmkname_line))) < 0) ||
-	    (error = put(esx, "effective",
+	    (error = vifs_json_put(esx, "effective",
 	         json_string(inv_owner_name(d->effective)))) < 0 ||
 	    (d->via_bridge &&
-	        (error = put(esx, "via_bridge", addr_str(&d->bridge))) < 0))
+	        (error = vifs_json_put(esx, "via_bridge",
+	             addr_str(&d->bridge))) < 0))
 		return error;
 	return VIFS_OK;
 }
@@ -168,7 +163,7 @@ device_roles(json_t *o, const vifs_inventory *inv,
 	json_t *arr = json_array();
 	int error;
 
-	if ((error = put(o, "roles", arr)) < 0)
+	if ((error = vifs_json_put(o, "roles", arr)) < 0)
 		return error;
 	for (size_t i = 0; i < vifs_roles_count(roles); i++) {
 		const struct vifs_role_mark *m = vifs_roles_get(roles, i);
@@ -192,13 +187,14 @@ device(json_t *devs, const vifs_inventory *inv, const struct vifs_inv_device *d)
 	int error;
 
 	if ((error = vifs_json_append(devs, o)) < 0 ||
-	    (error = put(o, "address", addr_str(&d->addr))) < 0)
+	    (error = vifs_json_put(o, "address", addr_str(&d->addr))) < 0)
 		return error;
 	if (d->addr.segment == 0) {
 		snprintf(esx, sizeof(esx), "%03u:%02u.%u",
 		    (unsigned)d->addr.bus % 1000u, (unsigned)d->addr.dev % 100u,
 		    (unsigned)d->addr.func % 10u);
-		if ((error = put(o, "esxconf_address", json_string(esx))) < 0)
+		if ((error = vifs_json_put(o, "esxconf_address",
+		         json_string(esx))) < 0)
 			return error;
 	}
 	if ((error = device_ids(o, d)) < 0 ||
@@ -221,10 +217,11 @@ finding(json_t *arr, const struct vifs_inv_finding *f)
 
 	if ((error = vifs_json_append(arr, o)) < 0 ||
 	    (f->has_device &&
-	        (error = put(o, "device", addr_str(&f->device))) < 0) ||
+	        (error = vifs_json_put(o, "device", addr_str(&f->device))) <
+	            0) ||
 	    (f->line &&
-	        (error = put(o, "line", json_integer((json_int_t)f->line))) <
-	            0))
+	        (error = vifs_json_put(o, "line",
+	             json_integer((json_int_t)f->line))) < 0))
 		return error;
 	return VIFS_OK;
 }
@@ -239,36 +236,38 @@ document(json_t *root, const vifs_inventory *inv)
 	char created[32];
 	int error;
 
-	if ((error = put(root, "version", json_integer(1))) < 0 ||
+	if ((error = vifs_json_put(root, "version", json_integer(1))) < 0 ||
 	    (info->generator &&
-	        (error = put(root, "generator", json_string(info->generator))) <
-	            0))
+	        (error = vifs_json_put(root, "generator",
+	             json_string(info->generator))) < 0))
 		return error;
 	if (info->created >= 0) {
 		vifs_json_utc(created, info->created);
-		if ((error = put(root, "created", json_string(created))) < 0)
+		if ((error = vifs_json_put(root, "created",
+		         json_string(created))) < 0)
 			return error;
 	}
-	if ((error = put(root, "source",
+	if ((error = vifs_json_put(root, "source",
 	         json_pack("{s:s, s:s*, s:s*}", "kind",
 	             info->source ? info->source : "sysfs", "path",
 	             info->source_path, "host", info->host))) < 0 ||
 	    (info->esxconf &&
-	        (error = put(root, "esxconf",
+	        (error = vifs_json_put(root, "esxconf",
 	             json_pack("{s:s}", "path", info->esxconf))) < 0) ||
 	    (info->passthru_map &&
-	        (error = put(root, "passthru_map",
+	        (error = vifs_json_put(root, "passthru_map",
 	             json_pack("{s:s}", "path", info->passthru_map))) < 0))
 		return error;
-	if ((error = put(root, "count", json_integer((json_int_t)n))) < 0 ||
-	    (error = put(root, "devices", devs)) < 0)
+	if ((error = vifs_json_put(root, "count",
+	         json_integer((json_int_t)n))) < 0 ||
+	    (error = vifs_json_put(root, "devices", devs)) < 0)
 		return error;
 	for (size_t i = 0; i < n; i++)
 		if ((error = device(devs, inv, vifs_inventory_get(inv, i))) < 0)
 			return error;
-	if ((error = put(root, "finding_count", json_integer((json_int_t)nf))) <
-	        0 ||
-	    (error = put(root, "findings", finds)) < 0)
+	if ((error = vifs_json_put(root, "finding_count",
+	         json_integer((json_int_t)nf))) < 0 ||
+	    (error = vifs_json_put(root, "findings", finds)) < 0)
 		return error;
 	for (size_t i = 0; i < nf; i++)
 		if ((error = finding(finds, vifs_inventory_finding(inv, i))) <
@@ -282,7 +281,6 @@ vifs_inventory_write_json(char **out, size_t *out_len,
     const vifs_inventory *inv)
 {
 	json_t *root;
-	int error;
 
 	if (out == NULL || inv == NULL)
 		return vifs_error_set(VIFS_EINVAL, "inventory: none to write");
@@ -290,9 +288,6 @@ vifs_inventory_write_json(char **out, size_t *out_len,
 	if (out_len)
 		*out_len = 0;
 	if ((root = json_object()) == NULL)
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	if ((error = document(root, inv)) == 0)
-		error = vifs_json_take(out, out_len, root);
-	json_decref(root);
-	return error;
+		return vifs_json_nomem();
+	return vifs_json_finish(out, out_len, root, document(root, inv));
 }

@@ -13,6 +13,13 @@
 #include <vifs/passthru.h>
 #include <vifs/pciaddr.h>
 
+/* Sets the error VIFS_ENOMEM ("out of memory") and returns it. */
+int vifs_json_nomem(void);
+
+/* Member NAME of OBJ = the new value V, which OBJ takes (V NULL is
+ * VIFS_ENOMEM, as from a failed json_object()). */
+int vifs_json_put(json_t *obj, const char *name, json_t *v);
+
 /*
  * Sets member NAME of OBJ to the LEN bytes of S.  Valid UTF-8 (NUL and
  * control bytes included, which JSON escapes) is stored as a string;
@@ -46,6 +53,25 @@ int vifs_json_append(json_t *arr, json_t *v);
  * (OUT_LEN may be NULL); free with free().  ROOT is left to the caller.
  */
 int vifs_json_take(char **out, size_t *out_len, const json_t *root);
+
+/* The end of a writer: when ERROR is 0, ROOT serialized as
+ * vifs_json_take() does; ROOT is released either way.  Returns the
+ * error. */
+int vifs_json_finish(char **out, size_t *out_len, json_t *root, int error);
+
+/* V on one line, compact, members in insertion order, into a new *out. */
+int vifs_json_compact(char **out, const json_t *v);
+
+/*
+ * A document written in pieces, so that a report of many hosts needs
+ * the memory of one at a time: the start ("{", the members of HEAD one a
+ * line, then member ARRAY opened), each item of ARRAY on a line of its
+ * own (INDEX 0 for the first), and the end (the array closed, the
+ * members of TAIL, "}" and a newline).  Each piece is a new *out.
+ */
+int vifs_json_stream_start(char **out, json_t *head, const char *array);
+int vifs_json_stream_item(char **out, size_t index, const json_t *item);
+int vifs_json_stream_end(char **out, json_t *tail);
 
 /* The findings of LINT as a new JSON array *out (lint.schema.json's
  * "findings"); the caller releases it with json_decref() even on error. */

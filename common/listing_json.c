@@ -31,31 +31,19 @@ int
 vifs_listing_format_json(char **out, size_t *out_len, const vifs_listing *l,
     const char *path)
 {
-	json_t *root = NULL, *entries = NULL;
+	json_t *root, *entries = NULL;
 	int error;
 
 	if (out == NULL || out_len == NULL || l == NULL)
 		return vifs_error_set(VIFS_EINVAL, "listing: none to format");
 	*out = NULL;
 	*out_len = 0;
-	if ((root = json_object()) == NULL ||
-	    (entries = json_array()) == NULL) {
-		json_decref(root);
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
-	}
-	if ((error = vifs_json_set_uint(root, "version", 1)) < 0 ||
-	    (error = vifs_json_set_str(root, "path", path)) < 0)
-		goto done;
-	if (json_object_set(root, "entries", entries) != 0) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < vifs_listing_count(l); i++)
-		if ((error = entry(entries, vifs_listing_get(l, i))) < 0)
-			goto done;
-	error = vifs_json_take(out, out_len, root);
-done:
-	json_decref(entries);
-	json_decref(root);
-	return error;
+	if ((root = json_object()) == NULL)
+		return vifs_json_nomem();
+	if ((error = vifs_json_set_uint(root, "version", 1)) == 0 &&
+	    (error = vifs_json_set_str(root, "path", path)) == 0)
+		error = vifs_json_put(root, "entries", entries = json_array());
+	for (size_t i = 0; i < vifs_listing_count(l) && error == 0; i++)
+		error = entry(entries, vifs_listing_get(l, i));
+	return vifs_json_finish(out, out_len, root, error);
 }

@@ -18,7 +18,7 @@ vifs_json_passthru_dev(json_t **out, const struct vifs_passthru_dev *d)
 	int error;
 
 	if ((*out = o = json_object()) == NULL)
-		return vifs_error_set(VIFS_ENOMEM, "out of memory");
+		return vifs_json_nomem();
 	if ((error = vifs_json_set_addr(o, "address", &d->addr)) < 0)
 		goto fail;
 	if (d->addr.segment == 0 &&
@@ -58,8 +58,8 @@ int
 vifs_passthru_list_to_json(char **out, size_t *out_len,
     const vifs_passthru_list *l, const char *file)
 {
-	size_t n = vifs_passthru_list_count(l);
-	json_t *root = NULL, *devs = NULL, *d;
+	size_t n;
+	json_t *root, *devs = NULL, *d;
 	int error;
 
 	if (out == NULL || l == NULL)
@@ -67,31 +67,20 @@ vifs_passthru_list_to_json(char **out, size_t *out_len,
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	if ((root = json_object()) == NULL || (devs = json_array()) == NULL) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((error = vifs_json_set_uint(root, "version", 1)) < 0 ||
-	    (error = vifs_json_set_str(root, "file", file)) < 0 ||
+	n = vifs_passthru_list_count(l);
+	if ((root = json_object()) == NULL)
+		return vifs_json_nomem();
+	if ((error = vifs_json_set_uint(root, "version", 1)) == 0 &&
+	    (error = vifs_json_set_str(root, "file", file)) == 0 &&
 	    (error = vifs_json_set_bool(root, "inventory",
-	         vifs_passthru_list_has_topology(l))) < 0 ||
-	    (error = vifs_json_set_uint(root, "count", n)) < 0)
-		goto done;
-	for (size_t i = 0; i < n; i++) {
+	         vifs_passthru_list_has_topology(l))) == 0 &&
+	    (error = vifs_json_set_uint(root, "count", n)) == 0)
+		error = vifs_json_put(root, "devices", devs = json_array());
+	for (size_t i = 0; i < n && error == 0; i++)
 		if ((error = vifs_json_passthru_dev(&d,
-		         vifs_passthru_list_get(l, i))) < 0 ||
-		    (error = vifs_json_append(devs, d)) < 0)
-			goto done;
-	}
-	if (json_object_set(root, "devices", devs) != 0) {
-		error = vifs_error_set(VIFS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((error = passthru_cs_json(root, l)) < 0)
-		goto done;
-	error = vifs_json_take(out, out_len, root);
-done:
-	json_decref(devs);
-	json_decref(root);
-	return error;
+		         vifs_passthru_list_get(l, i))) == 0)
+			error = vifs_json_append(devs, d);
+	if (error == 0)
+		error = passthru_cs_json(root, l);
+	return vifs_json_finish(out, out_len, root, error);
 }

@@ -519,27 +519,19 @@ fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
 
 /* --- output ------------------------------------------------------------ */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 bar_clear(struct fleet_cli *fc)
 {
 	if (!fc->bar_drawn)
 		return;
-	fputs("\r\033[K", stdout);
+	fputs("\r\033[K", fc->bar_out);
 	fc->bar_drawn = 0;
 }
 
 static void
 bar_draw(struct fleet_cli *fc, const struct vifs_fleet_stats *st)
 {
+	FILE *out = fc->bar_out;
 	size_t done = st->ok + st->failed + st->skipped;
 	double secs = (double)st->elapsed_ms / 1000.0;
 	double rate = secs > 0 ? (double)done / secs : 0;
@@ -551,20 +543,67 @@ bar_draw(struct fleet_cli *fc, const struct vifs_fleet_stats *st)
 		    (double)(st->total - done) / rate);
 	else if (done >= st->total)
 		snprintf(eta, sizeof(eta), "0 s");
-	printf("\r[");
+	fputs("\r[", out);
 	for (size_t i = 0; i < BAR_WIDTH; i++)
-		putchar(i < fill ? '=' : ' ');
-	printf("] %zu/%zu hosts, %zu failed, %.1f hosts/s, ETA %s\033[K", done,
-	    st->total, st->failed, rate, eta);
-	fflush(stdout);
+		fputc(i < fill ? '=' : ' ', out);
+	fprintf(out, "] %zu/%zu hosts, %zu failed, %.1f hosts/s, ETA %s\033[K",
+	    done, st->total, st->failed, rate, eta);
+	fflush(out);
 	fc->bar_drawn = 1;
+}
+
+/* Writes a piece of the JSON document (freed here) to standard output;
+ * ERROR is that of making it.  Returns -1 once anything failed. */
+static int
+json_piece(int *failed, char *text, int error)
+{
+	if (error < 0) {
+		if (!*failed)
+			tool_liberror();
+		*failed = 1;
+	} else if (!*failed && tool_write_stdout(text, strlen(text)) != 0) {
+		*failed = 1;
+	}
+	free(text);
+	return *failed ? -1 : 0;
+}
+
+/* Fills R with what the fleet knows of H, and OP's facts. */
+static void
+facts_of(struct vifs_fleet_result *r, vifs_fleet_host *h,
+    const struct vifs_fleet_result *op)
+{
+	memset(r, 0, sizeof(*r));
+	if (op != NULL)
+		*r = *op;
+	r->name = vifs_fleet_host_name(h);
+	r->state = vifs_fleet_host_state(h);
+	r->error = vifs_fleet_host_error(h);
+	r->reason = vifs_fleet_host_reason(h);
+	r->http_status = vifs_fleet_host_http_status(h);
 }
 
 void
 fleet_cli_result(struct fleet_cli *fc, vifs_fleet_host *h, const char *word,
-    const char *detail)
+    const char *detail, const struct vifs_fleet_result *op)
 {
+	enum vifs_fleet_state state = vifs_fleet_host_state(h);
+
 	bar_clear(fc);
+	if (fc->json) {
+		struct vifs_fleet_result r;
+		char *text = NULL;
+		int error;
+
+		facts_of(&r, h, op);
+		r.detail = state == VIFS_FLEET_OK ? detail : NULL;
+		error = vifs_fleet_results_host(&text, fc->json_hosts, &r);
+		if (json_piece(&fc->json_failed, text, error) == 0)
+			fc->json_hosts++;
+		return;
+	}
+	if (state == VIFS_FLEET_SKIPPED)
+		return; /* counted in the summary */
 	if (word == NULL) {
 		printf("%s ok\n", vifs_fleet_host_name(h));
 	} else {
@@ -575,12 +614,35 @@ fleet_cli_result(struct fleet_cli *fc, vifs_fleet_host *h, const char *word,
 	fflush(stdout);
 }
 
+int
+fleet_cli_json_one(const char *command, const struct vifs_fleet_result *r,
+    int64_t elapsed_ms)
+{
+	struct vifs_fleet_stats st;
+	char *text = NULL;
+	int failed = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.total = 1;
+	st.ok = r->state == VIFS_FLEET_OK;
+	st.failed = r->state == VIFS_FLEET_FAILED;
+	st.skipped = r->state == VIFS_FLEET_SKIPPED;
+	st.elapsed_ms = elapsed_ms;
+	if (json_piece(&failed, text,
+	        vifs_fleet_results_start(&text, command)) < 0 ||
+	    json_piece(&failed, text, vifs_fleet_results_host(&text, 0, r)) <
+	        0 ||
+	    json_piece(&failed, text, vifs_fleet_results_end(&text, &st)) < 0)
+		return TOOL_FAILED;
+	return TOOL_OK;
+}
+
 /* TICK of every fleet command: the bar, and the stop signals. */
 static int
 tick(const struct vifs_fleet_stats *st, void *payload)
 {
 	struct fleet_cli *fc = payload;
-	int64_t t = now_ms();
+	int64_t t = progress_now_ms();
 
 	if (progress_stopped())
 		return 1;
@@ -591,33 +653,54 @@ tick(const struct vifs_fleet_stats *st, void *payload)
 	return 0;
 }
 
+/* The summary: a line, or the end of the JSON document. */
+static void
+summary(struct fleet_cli *fc, const struct vifs_fleet_stats *st)
+{
+	char *text = NULL;
+
+	if (fc->json) {
+		json_piece(&fc->json_failed, text,
+		    vifs_fleet_results_end(&text, st));
+		return;
+	}
+	if (fc->drift > 0)
+		printf("%zu hosts: %zu ok, %zu drift, %zu failed, %zu skipped "
+		       "in %.1f s\n",
+		    st->total, st->ok - fc->drift, fc->drift, st->failed,
+		    st->skipped, (double)st->elapsed_ms / 1000.0);
+	else
+		printf("%zu hosts: %zu ok, %zu failed, %zu skipped in %.1f s\n",
+		    st->total, st->ok, st->failed, st->skipped,
+		    (double)st->elapsed_ms / 1000.0);
+	fflush(stdout);
+}
+
 int
 fleet_cli_run(struct fleet_cli *fc, vifs_fleet *f)
 {
 	struct vifs_fleet_stats st;
+	char *text = NULL;
 	int error;
 
-	fc->bar = isatty(STDOUT_FILENO) && !fc->verbose;
+	/* The bar never mixes with the document on standard output. */
+	fc->bar_out = fc->json ? stderr : stdout;
+	fc->bar = isatty(fileno(fc->bar_out)) && !fc->verbose;
 	progress_catch_signals();
+	if (fc->json)
+		json_piece(&fc->json_failed, text,
+		    vifs_fleet_results_start(&text, fc->command));
 	error = vifs_fleet_run(f);
 	bar_clear(fc);
 	vifs_fleet_stats(f, &st);
-	if (fc->drift > 0)
-		printf("%zu hosts: %zu ok, %zu drift, %zu failed, %zu skipped "
-		       "in %.1f s\n",
-		    st.total, st.ok - fc->drift, fc->drift, st.failed,
-		    st.skipped, (double)st.elapsed_ms / 1000.0);
-	else
-		printf("%zu hosts: %zu ok, %zu failed, %zu skipped in %.1f s\n",
-		    st.total, st.ok, st.failed, st.skipped,
-		    (double)st.elapsed_ms / 1000.0);
-	fflush(stdout);
+	summary(fc, &st);
 	if (error < 0)
 		tool_liberror();
 	if (progress_stopped())
 		tool_errorf("stopped by a signal; %zu hosts were not started",
 		    st.skipped);
-	return error < 0 || st.failed > 0 || st.skipped > 0 || fc->drift > 0 ?
+	return error < 0 || st.failed > 0 || st.skipped > 0 || fc->drift > 0 ||
+	        fc->json_failed ?
 	    TOOL_FAILED :
 	    TOOL_OK;
 }

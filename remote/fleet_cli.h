@@ -9,7 +9,9 @@
  * get a fleet of every host with its job's callbacks, prints each result
  * with fleet_cli_result() from its DONE callback, and runs the fleet with
  * fleet_cli_run(), which draws the bar, stops on SIGINT/SIGTERM/SIGHUP,
- * prints the summary and returns the exit status.
+ * prints the summary and returns the exit status.  With FC->json set
+ * (--output json) and FC->command named, the lines and the summary are
+ * one JSON document instead (docs/schemas/fleet-results.schema.json).
  */
 #ifndef VIFS_TOOL_FLEET_CLI_H
 #define VIFS_TOOL_FLEET_CLI_H
@@ -19,6 +21,7 @@
 
 #include <vifs/connect.h>
 #include <vifs/fleet.h>
+#include <vifs/fleetresults.h>
 #include <vifs/hostlist.h>
 
 #include "opts.h"
@@ -43,8 +46,17 @@ struct fleet_cli {
 	char *prompted_password;
 	int verbose;
 
+	/* --output json: one document of the run on standard output
+	 * (<vifs/fleetresults.h>) instead of the lines and the summary. */
+	int json;
+	const char *command; /* its command: "get", "conf set", ... */
+	size_t json_hosts; /* hosts written so far */
+	int json_failed; /* standard output failed */
+
 	/* While the fleet runs. */
-	int bar; /* draw the progress bar (stdout is a terminal) */
+	FILE *bar_out; /* where the bar goes */
+	int bar; /* draw the progress bar (a terminal: standard output, or
+		  * standard error with --output json) */
 	int bar_drawn;
 	int64_t bar_last_ms;
 	size_t drift; /* hosts an audit found drifted (counted apart) */
@@ -103,10 +115,22 @@ int fleet_cli_setup(struct fleet_cli *fc, const char *family, vifs_fleet **out,
 
 /*
  * Prints the line of host H: "NAME ok", "NAME WORD: DETAIL" (WORD
- * "FAILED", "DRIFT", ...).  DETAIL NULL means H's reason.
+ * "FAILED", "DRIFT", ...).  DETAIL NULL means H's reason.  A skipped
+ * host has no line (the summary counts it).  With --output json, H's
+ * object of the document instead: its state, error and reason from the
+ * fleet, DETAIL of a host that succeeded, and the facts of its
+ * operation from OP (its file and edit; NULL: none).
  */
 void fleet_cli_result(struct fleet_cli *fc, vifs_fleet_host *h,
-    const char *word, const char *detail);
+    const char *word, const char *detail, const struct vifs_fleet_result *op);
+
+/*
+ * The whole document of a command run on one host (--server): COMMAND,
+ * the host R, the summary of one host that took ELAPSED_MS.  Returns
+ * TOOL_OK, or TOOL_FAILED after printing why.
+ */
+int fleet_cli_json_one(const char *command, const struct vifs_fleet_result *r,
+    int64_t elapsed_ms);
 
 /*
  * Runs F, drawing the progress bar on a terminal; prints the summary

@@ -237,12 +237,12 @@ edit_done(vifs_fleet_host *h, void *payload)
 	case VIFS_FLEET_OK:
 		if (he != NULL && he->re != NULL) {
 			ok_note(note, sizeof(note), j, he);
-			fleet_cli_result(j->fc, h, "ok", note);
+			fleet_cli_result(j->fc, h, "ok", note, NULL);
 		} else
-			fleet_cli_result(j->fc, h, NULL, NULL);
+			fleet_cli_result(j->fc, h, NULL, NULL, NULL);
 		break;
 	case VIFS_FLEET_FAILED:
-		fleet_cli_result(j->fc, h, "FAILED", NULL);
+		fleet_cli_result(j->fc, h, "FAILED", NULL, NULL);
 		break;
 	default:
 		break;

@@ -58,8 +58,8 @@ progress_reraise(void)
 	raise(sig);
 }
 
-static int64_t
-now_ms(void)
+int64_t
+progress_now_ms(void)
 {
 	struct timespec ts;
 
@@ -124,7 +124,7 @@ progress_cb(void *payload, uint64_t done, uint64_t total)
 		return 1;
 	if (!p->enabled)
 		return 0;
-	t = now_ms();
+	t = progress_now_ms();
 	if (p->start_ms == 0)
 		p->start_ms = t;
 	p->done = done;
@@ -140,7 +140,7 @@ progress_finish(struct progress *p)
 {
 	if (!p->drawn)
 		return;
-	draw(p, now_ms());
+	draw(p, progress_now_ms());
 	fputc('\n', stderr);
 	p->drawn = 0;
 }

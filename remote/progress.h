@@ -50,4 +50,7 @@ int progress_stopped(void);
  * so that the process ends as killed by it.  Returns otherwise. */
 void progress_reraise(void);
 
+/* Milliseconds of a monotonic clock. */
+int64_t progress_now_ms(void);
+
 #endif

@@ -364,11 +364,11 @@ audit_done(vifs_fleet_host *h, void *payload)
 	}
 	if (st == VIFS_FLEET_OK && hr != NULL && hr->drift) {
 		j->fc.drift++;
-		fleet_cli_result(&j->fc, h, "DRIFT", hr->line);
+		fleet_cli_result(&j->fc, h, "DRIFT", hr->line, NULL);
 	} else if (st == VIFS_FLEET_OK) {
-		fleet_cli_result(&j->fc, h, NULL, NULL);
+		fleet_cli_result(&j->fc, h, NULL, NULL, NULL);
 	} else if (st == VIFS_FLEET_FAILED) {
-		fleet_cli_result(&j->fc, h, "FAILED", NULL);
+		fleet_cli_result(&j->fc, h, "FAILED", NULL, NULL);
 	} else {
 		as = VIFS_AUDIT_SKIPPED;
 	}

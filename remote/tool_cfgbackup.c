@@ -152,10 +152,10 @@ cfg_done(vifs_fleet_host *h, void *payload)
 
 	switch (vifs_fleet_host_state(h)) {
 	case VIFS_FLEET_OK:
-		fleet_cli_result(&j->fc, h, "ok", c ? c->line : NULL);
+		fleet_cli_result(&j->fc, h, "ok", c ? c->line : NULL, NULL);
 		break;
 	case VIFS_FLEET_FAILED:
-		fleet_cli_result(&j->fc, h, "FAILED", NULL);
+		fleet_cli_result(&j->fc, h, "FAILED", NULL, NULL);
 		break;
 	default:
 		break;

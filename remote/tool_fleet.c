@@ -2,8 +2,9 @@
  * tool_fleet.c - vifs's --get and --put across many hosts at once:
  * "--get REMOTE DIR" writes every host's file to DIR/HOST/NAME (HOST made
  * safe for a path), "--put LOCAL REMOTE" sends one file to every host.
- * One line per host as it finishes, a summary, exit status 0 (every host
- * ok), 1 (any failed) or 2 (usage).
+ * One line per host as it finishes and a summary (or, with --output
+ * json, one document of the run), exit status 0 (every host ok), 1 (any
+ * failed) or 2 (usage).
  */
 #define _GNU_SOURCE /* syncfs */
 #include <errno.h>
@@ -35,6 +36,8 @@ struct xfer_job {
 	vifs_transfer *xfer;
 	char *url_path; /* the remote file, URL-encoded, same on all hosts */
 	char *name; /* --get: the file's name in DIR/HOST */
+	const char *remote; /* the remote file, as given */
+	long long local_size; /* --put: the size of the file sent */
 };
 
 /* The URL path of RP, the same for every host. */
@@ -51,22 +54,51 @@ url_path_of(const struct vifs_remotepath *rp)
 	return path;
 }
 
+/* --get: the file host H's download went to, DIR/HOST/NAME, or NULL. */
+static char *
+host_file(const struct xfer_job *j, vifs_fleet_host *h)
+{
+	char *safe = NULL, *path = NULL;
+	size_t len;
+
+	if (vifs_hostlist_safe_name(&safe, vifs_fleet_host_name(h)) < 0)
+		return NULL;
+	len = strlen(j->to.local) + strlen(safe) + strlen(j->name) + 3;
+	if ((path = malloc(len)) != NULL)
+		snprintf(path, len, "%s/%s/%s", j->to.local, safe, j->name);
+	free(safe);
+	return path;
+}
+
 static void
 xfer_done(vifs_fleet_host *h, void *payload)
 {
 	struct xfer_job *j = payload;
+	enum vifs_fleet_state state = vifs_fleet_host_state(h);
+	struct vifs_fleet_file_facts file;
+	struct vifs_fleet_result op;
+	char *got = NULL;
+	struct stat st;
 
 	vifs_transfer_done(h, j->xfer);
-	switch (vifs_fleet_host_state(h)) {
-	case VIFS_FLEET_OK:
-		fleet_cli_result(&j->fc, h, NULL, NULL);
-		break;
-	case VIFS_FLEET_FAILED:
-		fleet_cli_result(&j->fc, h, "FAILED", NULL);
-		break;
-	default:
-		break; /* skipped: counted in the summary */
+	/* The file: the one sent, or the one written for this host. */
+	memset(&file, 0, sizeof(file));
+	memset(&op, 0, sizeof(op));
+	file.remote = j->remote;
+	file.bytes = -1;
+	if (j->to.kind == VIFS_TRANSFER_PUT_FILE) {
+		file.local = j->to.local;
+		file.bytes = j->local_size;
+	} else if (state == VIFS_FLEET_OK && j->fc.json &&
+	    (got = host_file(j, h)) != NULL) {
+		file.local = got;
+		if (stat(got, &st) == 0)
+			file.bytes = (long long)st.st_size;
 	}
+	op.file = &file;
+	fleet_cli_result(&j->fc, h, state == VIFS_FLEET_OK ? NULL : "FAILED",
+	    NULL, &op);
+	free(got);
 }
 
 /* The fleet's START and STEP: the transfer's, whose payload it is. */
@@ -121,6 +153,7 @@ prepare_get(struct xfer_job *j, const char *remote, const char *dir)
 		goto done;
 	}
 	j->to.kind = VIFS_TRANSFER_GET_DIR;
+	j->remote = remote;
 	j->to.local = dir;
 	j->to.name = j->name;
 	j->to.url_path = j->url_path;
@@ -161,6 +194,8 @@ prepare_put(struct xfer_job *j, const char *local, const char *remote)
 		goto done;
 	}
 	j->to.kind = VIFS_TRANSFER_PUT_FILE;
+	j->remote = remote;
+	j->local_size = (long long)st.st_size;
 	j->to.local = local;
 	j->to.url_path = j->url_path;
 	rc = TOOL_OK;
@@ -203,6 +238,15 @@ tool_fleet_main(int argc, char **argv)
 		goto done;
 	}
 	j.fc.conn = lo.conn;
+	if (lo.output != NULL && strcmp(lo.output, "json") == 0)
+		j.fc.json = 1;
+	else if (lo.output != NULL && strcmp(lo.output, "text") != 0) {
+		rc = tool_usagef(FAMILY,
+		    "--output: the results of several hosts are text or "
+		    "json, not '%s'",
+		    lo.output);
+		goto done;
+	}
 	if (fleet_cli_hide_password(&j.fc, &password, argc, argv) < 0) {
 		rc = TOOL_FAILED;
 		goto done;
@@ -221,6 +265,7 @@ tool_fleet_main(int argc, char **argv)
 	}
 	if (rc != TOOL_OK)
 		goto done;
+	j.fc.command = j.to.kind == VIFS_TRANSFER_PUT_FILE ? "put" : "get";
 	if (vifs_transfer_new(&j.xfer, &j.to) < 0) {
 		rc = tool_liberror();
 		goto done;

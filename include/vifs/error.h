@@ -39,6 +39,13 @@ enum vifs_error {
 VIFS_EXTERN const char *vifs_strerror(int err);
 
 /*
+ * Returns a stable name of code ERR for documents and scripts: "network",
+ * "timeout", "auth", "conflict", "refused", ...; "error" for VIFS_ERROR
+ * and codes it does not know, "ok" for VIFS_OK.  Static storage.
+ */
+VIFS_EXTERN const char *vifs_error_name(int err);
+
+/*
  * Returns the message of the last failure in this thread, or "" when there
  * is none.  The pointer is valid until the next call into the library from
  * this thread.
