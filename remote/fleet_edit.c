@@ -1,7 +1,7 @@
 /*
  * fleet_edit.c - `vifs conf set|unset|restore` and `vifs passthru
  * enable|disable` across many hosts at once: the options, and one line
- * per host.
+ * per host (or its object of the JSON document, --output json).
  *
  * The families parse their command line as for one host; with the fleet
  * options stripped and a fleet context in their options, their edit of a
@@ -43,7 +43,6 @@ struct edit_job {
 	tool_edit_fn edit; /* NULL: a restore */
 	void *arg;
 	const char *which; /* restore: "latest" or a time prefix */
-	const char *verb; /* "updated", "restored" */
 	char *pub_path; /* URL path of the published inventory, or NULL */
 	long long now; /* the time in backup names, the same for all */
 };
@@ -198,55 +197,34 @@ edit_step(vifs_fleet_host *h, int error, void *payload)
 	return vifs_remoteedit_step(he->re, h, error);
 }
 
-/* The line of a host that succeeded, after "ok". */
-static void
-ok_note(char *note, size_t size, const struct edit_job *j,
-    const struct host_edit *he)
-{
-	const vifs_remoteedit *re = he->re;
-	const struct vifs_remoteedit_result *r = vifs_remoteedit_result(re);
-	const vifs_editcheck *c = vifs_remoteedit_editcheck(re);
-
-	if (r->nochange)
-		snprintf(note, size, "no change");
-	else if (r->dry_run && r->restored != NULL)
-		snprintf(note, size, "would restore %s (--dry-run)",
-		    r->restored);
-	else if (r->dry_run)
-		snprintf(note, size,
-		    "would change esx.conf: -%zu +%zu lines (--dry-run)",
-		    vifs_editcheck_lines_removed(c),
-		    vifs_editcheck_lines_added(c));
-	else {
-		char line[1536];
-
-		tool_persist_line(r, j->opts->no_persist, line, sizeof(line));
-		snprintf(note, size, "%s and verified; backup %s; %s", j->verb,
-		    r->backup, line);
-	}
-}
-
 static void
 edit_done(vifs_fleet_host *h, void *payload)
 {
 	struct edit_job *j = payload;
 	struct host_edit *he = vifs_fleet_host_data(h);
-	char note[3000];
+	struct vifs_fleet_edit_facts e;
+	struct vifs_fleet_result op;
+	enum vifs_fleet_state state = vifs_fleet_host_state(h);
+	char note[3000], *diff = NULL;
+	int restore = j->edit == NULL;
 
-	switch (vifs_fleet_host_state(h)) {
-	case VIFS_FLEET_OK:
-		if (he != NULL && he->re != NULL) {
-			ok_note(note, sizeof(note), j, he);
-			fleet_cli_result(j->fc, h, "ok", note, NULL);
-		} else
-			fleet_cli_result(j->fc, h, NULL, NULL, NULL);
-		break;
-	case VIFS_FLEET_FAILED:
-		fleet_cli_result(j->fc, h, "FAILED", NULL, NULL);
-		break;
-	default:
-		break;
+	/* The facts of the edit as far as it went (none when it never
+	 * began), the diff of a dry run for the document. */
+	memset(&op, 0, sizeof(op));
+	memset(&e, 0, sizeof(e));
+	e.action = restore ? "restore" : "update";
+	if (he != NULL && he->re != NULL)
+		tool_edit_facts(&e, j->fc->json ? &diff : NULL, he->re, j->opts,
+		    restore);
+	op.edit = &e;
+	if (state == VIFS_FLEET_OK && he != NULL && he->re != NULL) {
+		tool_edit_note(note, sizeof(note), he->re, j->opts, restore);
+		fleet_cli_result(j->fc, h, "ok", note, &op);
+	} else {
+		fleet_cli_result(j->fc, h,
+		    state == VIFS_FLEET_OK ? NULL : "FAILED", NULL, &op);
 	}
+	free(diff);
 	if (he != NULL)
 		vifs_remoteedit_free(he->re);
 	free(he);
@@ -264,6 +242,8 @@ run(struct edit_job *j)
 	/* The family parsed the connection options; the fleet's own were
 	 * kept apart by fleet_edit_main(). */
 	j->fc->conn = j->opts->conn;
+	j->fc->json = j->opts->output == TOOL_OUTPUT_JSON;
+	j->fc->command = j->opts->command;
 	j->now = (long long)time(NULL);
 	/* Without --inventory, each host's published inventory. */
 	if (j->edit != NULL && j->opts->published != NULL &&
@@ -293,7 +273,6 @@ fleet_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	j.opts = opts;
 	j.edit = edit;
 	j.arg = arg;
-	j.verb = "updated";
 	return run(&j);
 }
 
@@ -307,7 +286,6 @@ fleet_restore(const struct tool_doc_opts *opts, const char *which)
 	j.family = opts->fleet->family;
 	j.opts = opts;
 	j.which = which;
-	j.verb = "restored";
 	if (strcmp(which, "latest") != 0 &&
 	    (strlen(which) < 4 ||
 	        strspn(which, "0123456789TZ.") != strlen(which)))

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <vifs/diff.h>
 #include <vifs/error.h>
 #include <vifs/esxconf.h>
 #include <vifs/image.h>
@@ -70,9 +69,9 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	vifs_editcheck *check = NULL;
 	struct vifs_image_save_opts so;
 	struct image_cs cs;
-	char *name = NULL, *out = NULL, *diff = NULL, *backup = NULL;
+	char *name = NULL, *out = NULL, *backup = NULL;
 	const char *in;
-	size_t in_len, out_len, diff_len;
+	size_t in_len, out_len;
 	int rc;
 
 	memset(&cs, 0, sizeof(cs));
@@ -100,17 +99,7 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 		goto done;
 	image_cs_compare(&cs, opts, before, after);
 	if (opts->dry_run) {
-		char label[4096];
-
-		snprintf(label, sizeof(label), "%s (edited)", name);
-		if (vifs_diff_unified(&diff, &diff_len, in, in_len, out,
-		        out_len, name, label, 3) < 0) {
-			rc = tool_liberror();
-			goto done;
-		}
-		if (diff_len == 0)
-			tool_notef("%s: no change", name);
-		rc = tool_write_stdout(diff, diff_len);
+		rc = tool_print_diff(name, in, in_len, out, out_len);
 		goto done;
 	}
 	if (out_len == in_len && memcmp(in, out, in_len) == 0) {
@@ -130,7 +119,6 @@ image_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 done:
 	image_cs_clear(&cs);
 	free(backup);
-	free(diff);
 	free(out);
 	free(name);
 	vifs_editcheck_free(check);

@@ -5,6 +5,7 @@
  * diff of a dry run, the backup's path, and the state the host's file is
  * in whatever fails (docs/internals/remoteedit.md).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <vifs/esxconf.h>
 #include <vifs/file.h>
 #include <vifs/firmware.h>
+#include <vifs/fleetresults.h>
 #include <vifs/http.h>
 #include <vifs/inventory.h>
 #include <vifs/publish.h>
@@ -22,6 +24,7 @@
 #include "conn.h"
 #include "fleet_cli.h"
 #include "msg.h"
+#include "progress.h"
 #include "tool.h"
 
 /* Lint findings shown one by one before the rest are only counted. */
@@ -40,6 +43,9 @@ struct session {
 	int edit_rc; /* the exit status of a failed EDIT */
 	char *pub_path; /* URL path of the inventory the host publishes */
 	struct vifs_firmware_login login; /* of the PERSIST step */
+	int err; /* what the library's edit returned */
+	char *why; /* its message, for --output json */
+	int64_t started_ms; /* when the edit began */
 };
 
 static void
@@ -47,6 +53,7 @@ session_close(struct session *s)
 {
 	vifs_remoteedit_free(s->re);
 	free(s->pub_path);
+	free(s->why);
 	vifs_http_free(s->http);
 	conn_free(&s->conn);
 	memset(s, 0, sizeof(*s));
@@ -267,27 +274,6 @@ tool_report_check(const vifs_editcheck *c, const char *name, int force)
 	return TOOL_OK;
 }
 
-/* Prints the unified diff of BEFORE and AFTER with the host's name in
- * the header. */
-static int
-print_diff(const char *name, const char *before, size_t before_len,
-    const char *after, size_t after_len)
-{
-	char label[1024], *diff = NULL;
-	size_t diff_len = 0;
-	int rc;
-
-	snprintf(label, sizeof(label), "%s (edited)", name);
-	if (vifs_diff_unified(&diff, &diff_len, before, before_len, after,
-	        after_len, name, label, 3) < 0)
-		return tool_liberror();
-	if (diff_len == 0)
-		tool_notef("%s: no change", name);
-	rc = tool_write_stdout(diff, diff_len);
-	free(diff);
-	return rc;
-}
-
 /* Says what state the host's file is in after a failed commit, and how
  * to get the original back. */
 static void
@@ -363,6 +349,95 @@ tool_persist_line(const struct vifs_remoteedit_result *r, int no_persist,
 	return 0;
 }
 
+void
+tool_edit_note(char *note, size_t size, const vifs_remoteedit *re,
+    const struct tool_doc_opts *opts, int restore)
+{
+	const struct vifs_remoteedit_result *r = vifs_remoteedit_result(re);
+	const vifs_editcheck *c = vifs_remoteedit_editcheck(re);
+
+	if (r->nochange)
+		snprintf(note, size, "no change");
+	else if (r->dry_run && r->restored != NULL)
+		snprintf(note, size, "would restore %s (--dry-run)",
+		    r->restored);
+	else if (r->dry_run)
+		snprintf(note, size,
+		    "would change esx.conf: -%zu +%zu lines (--dry-run)",
+		    vifs_editcheck_lines_removed(c),
+		    vifs_editcheck_lines_added(c));
+	else {
+		char line[1536];
+
+		tool_persist_line(r, opts->no_persist, line, sizeof(line));
+		snprintf(note, size, "%s and verified; backup %s; %s",
+		    restore ? "restored" : "updated", r->backup, line);
+	}
+}
+
+int
+tool_edit_facts(struct vifs_fleet_edit_facts *e, char **diff,
+    const vifs_remoteedit *re, const struct tool_doc_opts *opts, int restore)
+{
+	const struct vifs_remoteedit_result *r = vifs_remoteedit_result(re);
+	const vifs_editcheck *c = vifs_remoteedit_editcheck(re);
+	const char *in, *out;
+	size_t in_len, out_len;
+
+	memset(e, 0, sizeof(*e));
+	e->result = r;
+	e->action = restore ? "restore" : "update";
+	e->persist_asked = !opts->no_persist;
+	if (c != NULL) {
+		e->has_lines = 1;
+		e->lines_removed = vifs_editcheck_lines_removed(c);
+		e->lines_added = vifs_editcheck_lines_added(c);
+	}
+	if (diff == NULL || !r->dry_run || r->failed != VIFS_STEP_NONE ||
+	    (out = vifs_remoteedit_sent(re, &out_len)) == NULL)
+		return TOOL_OK;
+	in = vifs_remoteedit_data(re, &in_len);
+	if (tool_diff(diff, &e->diff_len, vifs_remoteedit_name(re), in, in_len,
+	        out, out_len) != TOOL_OK)
+		return TOOL_FAILED;
+	e->diff = *diff;
+	return TOOL_OK;
+}
+
+/* --output json: the document of the run on the one host of S, whose
+ * exit status is RC. */
+static int
+json_one(const struct session *s, int rc, int restore)
+{
+	struct vifs_fleet_edit_facts e;
+	struct vifs_fleet_result res;
+	const struct vifs_remoteedit_result *r = vifs_remoteedit_result(s->re);
+	char note[3000], *diff = NULL;
+	int jrc;
+
+	memset(&res, 0, sizeof(res));
+	res.name = vifs_remoteedit_host(s->re);
+	res.state = rc == TOOL_OK ? VIFS_FLEET_OK : VIFS_FLEET_FAILED;
+	res.http_status = vifs_http_last_status(s->http);
+	if (rc == TOOL_OK) {
+		tool_edit_note(note, sizeof(note), s->re, s->opts, restore);
+		res.detail = note;
+	} else {
+		/* What a fleet says of the host: the edit's summary. */
+		res.error = s->err < 0 ? s->err : VIFS_ERROR;
+		res.reason = r->summary ? r->summary :
+		    s->why              ? s->why :
+		                          "failed";
+	}
+	if (tool_edit_facts(&e, &diff, s->re, s->opts, restore) != TOOL_OK)
+		return TOOL_FAILED;
+	res.edit = &e;
+	jrc = fleet_cli_json_one(s->opts->command, &res,
+	    progress_now_ms() - s->started_ms);
+	free(diff);
+	return jrc != TOOL_OK ? jrc : rc;
+}
+
 /* After a verified change: what the PERSIST step found. */
 static void
 persist(struct session *s, const struct tool_doc_opts *opts)
@@ -408,9 +483,12 @@ run(struct session *s, struct vifs_remoteedit_opts *ro, const char *verb)
 	size_t in_len, out_len;
 	int err;
 
+	s->started_ms = progress_now_ms();
 	if (vifs_remoteedit_new(&s->re, ro) < 0)
 		return tool_liberror();
-	err = vifs_remoteedit_run(s->re, s->http);
+	s->err = err = vifs_remoteedit_run(s->re, s->http);
+	if (err < 0 && (s->why = strdup(vifs_error_last())) == NULL)
+		return tool_liberror();
 	r = vifs_remoteedit_result(s->re);
 	s->host = vifs_remoteedit_host(s->re);
 	if (err < 0 &&
@@ -428,10 +506,13 @@ run(struct session *s, struct vifs_remoteedit_opts *ro, const char *verb)
 		return s->edit_rc != TOOL_OK ? s->edit_rc : TOOL_FAILED;
 	}
 	if (s->opts->dry_run && err == 0) {
+		/* With --output json the diff is in the document. */
+		if (s->opts->output == TOOL_OUTPUT_JSON)
+			return TOOL_OK;
 		in = vifs_remoteedit_data(s->re, &in_len);
 		out = vifs_remoteedit_sent(s->re, &out_len);
-		return print_diff(vifs_remoteedit_name(s->re), in, in_len, out,
-		    out_len);
+		return tool_print_diff(vifs_remoteedit_name(s->re), in, in_len,
+		    out, out_len);
 	}
 	if (err < 0) {
 		report_failure(s, r);
@@ -471,6 +552,8 @@ remote_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 		if (rc == TOOL_OK && !opts->dry_run &&
 		    !vifs_remoteedit_result(s.re)->nochange)
 			persist(&s, opts);
+		if (opts->output == TOOL_OUTPUT_JSON && s.re != NULL)
+			rc = json_one(&s, rc, 0);
 	}
 	session_close(&s);
 	return rc;
@@ -524,6 +607,8 @@ remote_restore(const struct tool_doc_opts *opts, const char *backup)
 	if (rc == TOOL_OK && !opts->dry_run &&
 	    !vifs_remoteedit_result(s.re)->nochange)
 		persist(&s, opts);
+	if (opts->output == TOOL_OUTPUT_JSON && s.re != NULL)
+		rc = json_one(&s, rc, 1);
 done:
 	free(data);
 	vifs_lint_free(lint);

@@ -35,6 +35,9 @@ struct tool_doc_opts {
 	const char *image;
 	int dry_run; /* --dry-run: print the diff, write nothing */
 	enum tool_output output;
+	/* The edit's command ("conf set", ...): the "command" of its
+	 * results with --output json. */
+	const char *command;
 	struct conn_opts conn; /* connection options of the command line */
 	int remote; /* work on the host's /host/esx.conf */
 	const char *backup_dir; /* --backup-dir: where backups go */
@@ -244,6 +247,43 @@ int tool_doc_option(struct tool_doc_opts *o, int id, const char *arg,
 
 /* Parses "--output" values: "text", "xml" or "json". Returns 0 or -1. */
 int tool_parse_output(enum tool_output *out, const char *arg);
+
+/*
+ * The output of an edit of OPTS: an edit of a host gives its results as
+ * text or JSON (a document of the run, <vifs/fleetresults.h>); an edit
+ * of a file has no --output.  Returns TOOL_OK, or TOOL_USAGE after
+ * printing why for FAMILY.
+ */
+int tool_edit_output(const struct tool_doc_opts *opts, const char *family);
+
+/*
+ * The unified diff of BEFORE and AFTER in *out (*out_len bytes, free
+ * with free()), NAME in its header and "NAME (edited)".  Returns TOOL_OK
+ * or TOOL_FAILED after printing why.
+ */
+int tool_diff(char **out, size_t *out_len, const char *name, const char *before,
+    size_t before_len, const char *after, size_t after_len);
+
+/* Prints that diff on standard output ("NAME: no change" on standard
+ * error when there is none); returns an exit status. */
+int tool_print_diff(const char *name, const char *before, size_t before_len,
+    const char *after, size_t after_len);
+
+/*
+ * What came of the remote edit RE of OPTS, for its line and its JSON:
+ * NOTE (SIZE bytes) the words after "ok: " of a host whose edit
+ * succeeded; E its facts (borrowing from RE), with the unified diff of a
+ * dry run in *diff when DIFF is not NULL (free with free()).  RESTORE:
+ * the edit put a backup back.  Returns TOOL_OK or TOOL_FAILED after
+ * printing why.
+ */
+struct vifs_remoteedit;
+struct vifs_fleet_edit_facts;
+void tool_edit_note(char *note, size_t size, const struct vifs_remoteedit *re,
+    const struct tool_doc_opts *opts, int restore);
+int tool_edit_facts(struct vifs_fleet_edit_facts *e, char **diff,
+    const struct vifs_remoteedit *re, const struct tool_doc_opts *opts,
+    int restore);
 
 /* The subcommand families; ARGV[0] is the family name. */
 /* The families of esx.conf edits; FLEET as in struct tool_doc_opts. */

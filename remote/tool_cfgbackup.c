@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <vifs/connect.h>
@@ -22,8 +23,8 @@
 #define FAMILY "cfgbackup"
 
 static const char cfgbackup_usage[] =
-    "usage: vifs cfgbackup HOSTS --dir DIR [--keep N]\n"
-    "       vifs cfgbackup HOST --restore BUNDLE --force\n"
+    "usage: vifs cfgbackup HOSTS --dir DIR [--keep N] [-o json]\n"
+    "       vifs cfgbackup HOST --restore BUNDLE --force [-o json]\n"
     "HOSTS: --server HOST (repeated), --servers FILE or VI_SERVERS, with\n"
     "the connection options of vifs (see vifs --help).\n"
     "\n"
@@ -43,6 +44,8 @@ static const char cfgbackup_usage[] =
     "      --restore BUNDLE  put BUNDLE back on the host\n"
     "      --force           needed by --restore; also applies a bundle\n"
     "                        made for another host or build\n"
+    "  -o, --output FMT      text (default) or json: the results of the\n"
+    "                        run as one document\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 every host ok, 1 a host failed, 2 usage error.\n";
@@ -149,17 +152,27 @@ cfg_done(vifs_fleet_host *h, void *payload)
 {
 	struct cfgbackup_job *j = payload;
 	struct cfg_host *c = vifs_fleet_host_data(h);
+	enum vifs_fleet_state state = vifs_fleet_host_state(h);
+	struct vifs_fleet_file_facts file;
+	struct vifs_fleet_result op;
+	struct stat st;
 
-	switch (vifs_fleet_host_state(h)) {
-	case VIFS_FLEET_OK:
-		fleet_cli_result(&j->fc, h, "ok", c ? c->line : NULL, NULL);
-		break;
-	case VIFS_FLEET_FAILED:
-		fleet_cli_result(&j->fc, h, "FAILED", NULL, NULL);
-		break;
-	default:
-		break;
+	/* The bundle: the one saved for this host, or the one put back. */
+	memset(&file, 0, sizeof(file));
+	memset(&op, 0, sizeof(op));
+	file.bytes = -1;
+	if (j->restore != NULL) {
+		file.local = j->restore;
+		file.bytes = (long long)j->bundle_len;
+	} else if (state == VIFS_FLEET_OK && c != NULL && c->job != NULL) {
+		file.local = vifs_firmware_job_path(c->job, &file.encrypted);
+		if (file.local != NULL && stat(file.local, &st) == 0)
+			file.bytes = (long long)st.st_size;
 	}
+	if (file.local != NULL)
+		op.file = &file;
+	fleet_cli_result(&j->fc, h, state == VIFS_FLEET_OK ? "ok" : "FAILED",
+	    state == VIFS_FLEET_OK && c != NULL ? c->line : NULL, &op);
 	cfg_host_free(c);
 	vifs_fleet_host_set_data(h, NULL);
 }
@@ -208,7 +221,8 @@ tool_cfgbackup_main(int argc, char **argv)
 			continue;
 		}
 		if (strcmp(a, "-d") != 0 && strcmp(a, "--dir") != 0 &&
-		    strcmp(a, "--keep") != 0 && strcmp(a, "--restore") != 0) {
+		    strcmp(a, "--keep") != 0 && strcmp(a, "--restore") != 0 &&
+		    strcmp(a, "-o") != 0 && strcmp(a, "--output") != 0) {
 			rc = tool_usagef(FAMILY,
 			    "unknown option or argument '%s'", a);
 			goto done;
@@ -225,10 +239,20 @@ tool_cfgbackup_main(int argc, char **argv)
 				    argv[i + 1]);
 				goto done;
 			}
-		} else if (strcmp(a, "--restore") == 0)
+		} else if (strcmp(a, "--restore") == 0) {
 			j.restore = argv[i + 1];
-		else
+		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+			if (strcmp(argv[i + 1], "json") != 0 &&
+			    strcmp(argv[i + 1], "text") != 0) {
+				rc = tool_usagef(FAMILY,
+				    "--output: '%s' is neither text nor json",
+				    argv[i + 1]);
+				goto done;
+			}
+			j.fc.json = strcmp(argv[i + 1], "json") == 0;
+		} else {
 			j.dir = argv[i + 1];
+		}
 		i += 2;
 	}
 	if (j.restore == NULL && j.dir == NULL) {
@@ -264,6 +288,7 @@ tool_cfgbackup_main(int argc, char **argv)
 		goto done;
 	}
 	j.now = (long long)time(NULL);
+	j.fc.command = j.restore != NULL ? "cfgbackup restore" : "cfgbackup";
 	memset(&job, 0, sizeof(job));
 	job.start = cfg_start;
 	job.step = cfg_step;

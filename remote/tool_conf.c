@@ -15,11 +15,12 @@
 
 static const char conf_usage[] =
     "usage: vifs conf get   WHERE KEY...\n"
-    "       vifs conf set   WHERE [--dry-run] KEY VALUE [KEY VALUE]...\n"
-    "       vifs conf unset WHERE [--dry-run] KEY...\n"
+    "       vifs conf set   WHERE [--dry-run] [-o json] KEY VALUE [KEY "
+    "VALUE]...\n"
+    "       vifs conf unset WHERE [--dry-run] [-o json] KEY...\n"
     "       vifs conf list  WHERE [--output text|xml|json] [PREFIX]\n"
     "       vifs conf lint  WHERE [--output text|xml|json] [--strict]\n"
-    "       vifs conf restore CONNECTION [--dry-run] BACKUP\n"
+    "       vifs conf restore CONNECTION [--dry-run] [-o json] BACKUP\n"
     "WHERE is --file FILE, --image FILE (esx.conf inside a state.tgz,\n"
     "local.tgz or configBundle-*.tgz), or the connection options of a\n"
     "host (--server HOST [--username U --password P] ...; see vifs\n"
@@ -40,7 +41,8 @@ static const char conf_usage[] =
     "  -n, --dry-run         print the unified diff of the edit, change "
     "nothing\n"
     "  -o, --output FMT      text (default), xml or json (list,\n"
-    "                        lint)\n"
+    "                        lint); text or json (the results of an\n"
+    "                        edit of hosts)\n"
     "      --strict          lint: warnings count as problems too\n"
     "      --backup-dir DIR  where backups of a host's esx.conf go (default\n"
     "                        ~/.local/state/vifs/backups/HOST), or of an\n"
@@ -260,6 +262,14 @@ tool_conf_main(int argc, char **argv, struct fleet_edit *fleet)
 		return conf_list(&a);
 	if (strcmp(verb, "lint") == 0)
 		return conf_lint(&a);
+	if (strcmp(verb, "set") == 0 || strcmp(verb, "unset") == 0 ||
+	    strcmp(verb, "restore") == 0) {
+		a.doc.command = strcmp(verb, "set") == 0 ? "conf set" :
+		    strcmp(verb, "unset") == 0           ? "conf unset" :
+		                                           "conf restore";
+		if ((rc = tool_edit_output(&a.doc, "conf")) != TOOL_OK)
+			return rc;
+	}
 	if (strcmp(verb, "set") == 0) {
 		if (a.argc < 2 || a.argc % 2 != 0)
 			return usage_error("set needs KEY VALUE pairs");

@@ -244,6 +244,51 @@ tool_parse_output(enum tool_output *out, const char *arg)
 }
 
 int
+tool_edit_output(const struct tool_doc_opts *opts, const char *family)
+{
+	if (opts->output == TOOL_OUTPUT_XML)
+		return tool_usagef(family,
+		    "--output xml is for list and lint; the results of an "
+		    "edit of a host are text or json");
+	if (opts->output == TOOL_OUTPUT_JSON && !opts->remote)
+		return tool_usagef(family,
+		    "--output json of an edit gives the results of its "
+		    "hosts; an edit of --file or --image has none");
+	return TOOL_OK;
+}
+
+int
+tool_diff(char **out, size_t *out_len, const char *name, const char *before,
+    size_t before_len, const char *after, size_t after_len)
+{
+	char label[4096];
+
+	snprintf(label, sizeof(label), "%s (edited)", name);
+	if (vifs_diff_unified(out, out_len, before, before_len, after,
+	        after_len, name, label, 3) < 0)
+		return tool_liberror();
+	return TOOL_OK;
+}
+
+int
+tool_print_diff(const char *name, const char *before, size_t before_len,
+    const char *after, size_t after_len)
+{
+	char *diff = NULL;
+	size_t diff_len = 0;
+	int rc;
+
+	if ((rc = tool_diff(&diff, &diff_len, name, before, before_len, after,
+	         after_len)) != TOOL_OK)
+		return rc;
+	if (diff_len == 0)
+		tool_notef("%s: no change", name);
+	rc = tool_write_stdout(diff, diff_len);
+	free(diff);
+	return rc;
+}
+
+int
 tool_load(vifs_esxconf **out, const struct tool_doc_opts *opts)
 {
 	*out = NULL;
@@ -265,8 +310,8 @@ int
 tool_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 {
 	vifs_esxconf *doc = NULL;
-	char *before = NULL, *after = NULL, *diff = NULL;
-	size_t before_len, after_len, diff_len;
+	char *before = NULL, *after = NULL;
+	size_t before_len, after_len;
 	int rc;
 
 	if (opts->remote)
@@ -288,17 +333,9 @@ tool_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 	if (opts->dry_run) {
 		const char *name = strcmp(opts->file, "-") == 0 ? "(stdin)" :
 		                                                  opts->file;
-		char label[4096];
 
-		snprintf(label, sizeof(label), "%s (edited)", name);
-		if (vifs_diff_unified(&diff, &diff_len, before, before_len,
-		        after, after_len, name, label, 3) < 0) {
-			rc = tool_liberror();
-			goto done;
-		}
-		if (diff_len == 0)
-			tool_notef("%s: no change", name);
-		rc = tool_write_stdout(diff, diff_len);
+		rc = tool_print_diff(name, before, before_len, after,
+		    after_len);
 		goto done;
 	}
 	if (strcmp(opts->file, "-") != 0 && after_len == before_len &&
@@ -311,7 +348,6 @@ tool_edit(const struct tool_doc_opts *opts, tool_edit_fn edit, void *arg)
 done:
 	free(before);
 	free(after);
-	free(diff);
 	vifs_esxconf_free(doc);
 	return rc;
 }

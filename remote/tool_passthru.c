@@ -67,7 +67,9 @@ static const char passthru_usage[] =
     "                          linux-short, vmx, vmx-short\n"
     "      --key-notation N    notation of new /device/ keys (default\n"
     "                          esxconf); existing keys keep their spelling\n"
-    "  -o, --output FMT        text (default), xml or json (list)\n"
+    "  -o, --output FMT        text (default), xml or json (list);\n"
+    "                          text or json (the results of an edit of\n"
+    "                          hosts)\n"
     "  -h, --help              this help\n"
     "\n"
     "Exit status: 0 ok, 1 failed or refused, 2 usage error.\n";
@@ -320,8 +322,12 @@ tool_passthru_main(int argc, char **argv, struct fleet_edit *fleet)
 	} else if (strcmp(verb, "enable") == 0 ||
 	    strcmp(verb, "disable") == 0) {
 		a.enable = strcmp(verb, "enable") == 0;
+		a.doc.command = a.enable ? "passthru enable" :
+		                           "passthru disable";
 		if (a.argc < 1)
 			return usage_error("%s needs a device address", verb);
+		if ((rc = tool_edit_output(&a.doc, "passthru")) != TOOL_OK)
+			return rc;
 	} else {
 		return usage_error("unknown subcommand '%s'", verb);
 	}
