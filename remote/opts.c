@@ -43,7 +43,8 @@ static const struct vifs_connect_optdef defs[] = {
 	{ "move", 'm', VIFS_CONNECT_VALUE, NULL, NULL,
 	    "Move a file or a directory to another location." },
 	{ "output", 0, VIFS_CONNECT_VALUE, NULL, "text",
-	    "Output format of listings: text, xml or json" },
+	    "Output format of listings (text, xml or json) and of runs "
+	    "across hosts (text or json)" },
 	{ "parents", 0, VIFS_CONNECT_FLAG, NULL, NULL,
 	    "--mkdir: create missing parent directories too" },
 	{ "put", 'p', VIFS_CONNECT_VALUE, NULL, NULL,
