@@ -154,7 +154,8 @@ inv_path(const vifs_vim *v, const struct invlist *l, const struct inv *d)
 static int
 retrieve_inventory(vifs_vim *v, struct req *r)
 {
-	xmlNodePtr spec, ps, os, sel, inner;
+	static const char *const folders[] = { "folders", NULL };
+	xmlNodePtr spec, ps, os;
 	int error;
 
 	if ((error = vim_req_begin(r, "RetrievePropertiesEx",
@@ -172,16 +173,7 @@ retrieve_inventory(vifs_vim *v, struct req *r)
 	os = vim_req_elem(r, spec, "objectSet");
 	vim_req_moref(r, os, "obj", "Folder", v->root_folder);
 	vim_req_text(r, os, "skip", "true");
-	sel = vim_req_elem(r, os, "selectSet");
-	if (sel != NULL &&
-	    xmlNewNsProp(sel, r->xsi, X "type", X "TraversalSpec") == NULL)
-		r->failed = 1;
-	vim_req_text(r, sel, "name", "folders");
-	vim_req_text(r, sel, "type", "Folder");
-	vim_req_text(r, sel, "path", "childEntity");
-	vim_req_text(r, sel, "skip", "false");
-	inner = vim_req_elem(r, sel, "selectSet");
-	vim_req_text(r, inner, "name", "folders");
+	vim_req_traverse(r, os, "folders", "Folder", "childEntity", folders);
 	vim_req_elem(r, r->op, "options");
 	return VIFS_OK;
 }

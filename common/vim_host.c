@@ -24,26 +24,8 @@
 #include "utf8.h"
 #include "vim_int.h"
 #include "xmlquiet.h"
+
 /* --- the host and its firmware system ------------------------------- */
-
-/* A TraversalSpec NAME over TYPE.PATH in SEL's place, selecting NEXT. */
-static void
-traverse(struct req *r, xmlNodePtr parent, const char *name, const char *type,
-    const char *path, const char *const *next)
-{
-	xmlNodePtr sel = vim_req_elem(r, parent, "selectSet");
-
-	if (sel != NULL &&
-	    xmlNewNsProp(sel, r->xsi, X "type", X "TraversalSpec") == NULL)
-		r->failed = 1;
-	vim_req_text(r, sel, "name", name);
-	vim_req_text(r, sel, "type", type);
-	vim_req_text(r, sel, "path", path);
-	vim_req_text(r, sel, "skip", "false");
-	for (; next != NULL && *next != NULL; next++)
-		vim_req_text(r, vim_req_elem(r, sel, "selectSet"), "name",
-		    *next);
-}
 
 int
 vim_host_req(vifs_vim *v, struct req *r)
@@ -66,9 +48,10 @@ vim_host_req(vifs_vim *v, struct req *r)
 	os = vim_req_elem(r, spec, "objectSet");
 	vim_req_moref(r, os, "obj", "Folder", v->root_folder);
 	vim_req_text(r, os, "skip", "true");
-	traverse(r, os, "folders", "Folder", "childEntity", from_folder);
-	traverse(r, os, "dcHosts", "Datacenter", "hostFolder", from_dc);
-	traverse(r, os, "crHosts", "ComputeResource", "host", NULL);
+	vim_req_traverse(r, os, "folders", "Folder", "childEntity",
+	    from_folder);
+	vim_req_traverse(r, os, "dcHosts", "Datacenter", "hostFolder", from_dc);
+	vim_req_traverse(r, os, "crHosts", "ComputeResource", "host", NULL);
 	vim_req_elem(r, r->op, "options");
 	return VIFS_OK;
 }

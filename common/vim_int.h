@@ -114,6 +114,10 @@ xmlNodePtr vim_req_text(struct req *r, xmlNodePtr parent, const char *name,
 xmlNodePtr vim_req_elem(struct req *r, xmlNodePtr parent, const char *name);
 xmlNodePtr vim_req_moref(struct req *r, xmlNodePtr parent, const char *name,
     const char *type, const char *id);
+/* A TraversalSpec NAME over TYPE.PATH under PARENT (a selectSet of its
+ * own), selecting the specs named in NEXT (NULL-terminated; NULL: none). */
+void vim_req_traverse(struct req *r, xmlNodePtr parent, const char *name,
+    const char *type, const char *path, const char *const *next);
 void vim_req_free(struct req *r);
 int vim_req_begin(struct req *r, const char *method, const char *this_type,
     const char *this_id);

@@ -135,6 +135,24 @@ vim_req_moref(struct req *r, xmlNodePtr parent, const char *name,
 }
 
 void
+vim_req_traverse(struct req *r, xmlNodePtr parent, const char *name,
+    const char *type, const char *path, const char *const *next)
+{
+	xmlNodePtr sel = vim_req_elem(r, parent, "selectSet");
+
+	if (sel != NULL &&
+	    xmlNewNsProp(sel, r->xsi, X "type", X "TraversalSpec") == NULL)
+		r->failed = 1;
+	vim_req_text(r, sel, "name", name);
+	vim_req_text(r, sel, "type", type);
+	vim_req_text(r, sel, "path", path);
+	vim_req_text(r, sel, "skip", "false");
+	for (; next != NULL && *next != NULL; next++)
+		vim_req_text(r, vim_req_elem(r, sel, "selectSet"), "name",
+		    *next);
+}
+
+void
 vim_req_free(struct req *r)
 {
 	xmlFreeDoc(r->doc);
