@@ -20,11 +20,6 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 . "$srcdir/tests/lib/faultsim.sh"
 
 faultsim_one fleet_one
-echo "$H" >"$W/one"
-AUTH=(--username root --password "$FAULTSIM_PASSWORD"
-    --cacertsfile "$FAULTSIM_CA" --timeout 2)
-ONE=(--server 127.0.0.1 --portnumber "$FAULTSIM_PORT" "${AUTH[@]}")
-FLEET=(--servers "$W/one" "${AUTH[@]}" --parallel 1)
 
 # state DIR: what the last run left: the requests, the host's file, the
 # backups' bytes in the order of their names.

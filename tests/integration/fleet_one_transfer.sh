@@ -21,11 +21,7 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 . "$srcdir/tests/lib/faultsim.sh"
 
 faultsim_one fleet_one_transfer
-echo "$H" >"$W/one"
-AUTH=(--username root --password "$FAULTSIM_PASSWORD"
-    --cacertsfile "$FAULTSIM_CA" --timeout 2)
-ONE=(--server 127.0.0.1 --portnumber "$FAULTSIM_PORT" "${AUTH[@]}")
-FLEET=(--servers "$W/one" "${AUTH[@]}" --parallel 1)
+
 # What --put sends: the seed with one line more, so that a stored upload
 # shows on the host.
 { cat "$SEED"; echo '/adv/Misc/Uploaded = "1"'; } >"$W/upload.conf"

@@ -19,9 +19,7 @@ srcdir=${VIFS_SRCDIR:?VIFS_SRCDIR must name the source tree}
 . "$srcdir/tests/lib/faultsim.sh"
 
 faultsim_one remote_faults
-C=(--server 127.0.0.1 --portnumber "$FAULTSIM_PORT" --username root
-    --password "$FAULTSIM_PASSWORD" --cacertsfile "$FAULTSIM_CA"
-    --timeout 2)
+C=("${ONE[@]}")
 # The edit of every case, and what it gives on the seed.
 EDIT=(conf set "${C[@]}" /adv/Misc/HostName esx01)
 cp "$SEED" "$W/edited.conf"

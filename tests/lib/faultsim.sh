@@ -21,7 +21,10 @@
 #                         certificates, the host in $W/fs serving the seed
 #                         esx.conf, stopped at exit; sets SEED, HOSTF (the
 #                         host's file), H (127.0.0.1:PORT), BK (its backup
-#                         directory) and the FAULTSIM_* variables
+#                         directory), AUTH (its credentials, CA and a 2 s
+#                         timeout), ONE (AUTH with --server/--portnumber),
+#                         FLEET (AUTH with --servers of $W/one, that host
+#                         alone, one at a time) and the FAULTSIM_* variables
 #
 # The server listens on 127.0.0.1 only, on a port the kernel picks, and
 # stops by itself when the shell that started it exits.
@@ -126,4 +129,9 @@ faultsim_one() {
     HOSTF=$FAULTSIM_FILE
     H=127.0.0.1:$FAULTSIM_PORT
     BK=$(hostdir_of "$FAULTSIM_PORT")
+    echo "$H" >"$W/one"
+    AUTH=(--username root --password "$FAULTSIM_PASSWORD"
+        --cacertsfile "$FAULTSIM_CA" --timeout 2)
+    ONE=(--server 127.0.0.1 --portnumber "$FAULTSIM_PORT" "${AUTH[@]}")
+    FLEET=(--servers "$W/one" "${AUTH[@]}" --parallel 1)
 }
